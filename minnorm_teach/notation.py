@@ -1,0 +1,93 @@
+"""The course's one notation table.
+
+Every symbol in the chapters and every variable name in the package means what this table says,
+and nothing else. Chapter 00 renders it with :func:`notation_table`; the book's notation page
+and the docstrings refer to it.
+
+Two names differ on purpose from the week-44 slides:
+
+- the slides write the sources as s(t) (or nu_vox(t)); we write **j** (current), because ``s``
+  is needed for the singular values of the SVD, as in NumPy and scikit-learn;
+- the slides call the Gram matrix ``G = L L^T``; so do we. MNE's documentation calls the gain
+  matrix G; here the gain (lead field) is always **L**.
+"""
+
+from dataclasses import dataclass
+
+__all__ = ["Symbol", "NOTATION", "notation_table", "symbol"]
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """One row of the notation table."""
+
+    latex: str
+    meaning: str
+    shape: str
+    units: str
+    code: str
+    mne: str
+
+
+NOTATION = (
+    Symbol(r"\mathbf{b}(t)", "measured sensor data (one column per time sample)",
+           "(n_channels, n_times)", "T, T/m, V", "b", "evoked.data"),
+    Symbol(r"\mathbf{L}", "lead field (gain) matrix; column k is the field of a unit dipole",
+           "(n_channels, n_dipoles)", "T/(A·m), T/(m·A·m), V/(A·m)", "L",
+           "fwd['sol']['data']"),
+    Symbol(r"\mathbf{j}(t)", "source currents (dipole moments); the slides' s(t), nu_vox(t)",
+           "(n_dipoles, n_times)", "A·m", "j", "stc.data"),
+    Symbol(r"\mathbf{n}(t)", "sensor noise", "(n_channels, n_times)", "T, T/m, V", "n", "—"),
+    Symbol(r"\mathbf{G}", "Gram matrix L L^T (the slides' G)", "(n_channels, n_channels)",
+           "(T/(A·m))²", "G", "—"),
+    Symbol(r"\varepsilon", "Tikhonov parameter on the unwhitened problem (slides)", "scalar",
+           "(T/(A·m))²", "eps", "—"),
+    Symbol(r"\lambda^2", "regularisation of the whitened, trace-normalised problem; 1/SNR²",
+           "scalar", "1", "lambda2", "lambda2"),
+    Symbol(r"\mathrm{SNR}", "amplitude signal-to-noise ratio of the whitened data", "scalar",
+           "1", "snr", "snr"),
+    Symbol(r"\mathbf{C}", "noise covariance", "(n_channels, n_channels)", "T², V², ...", "C",
+           "noise_cov.data"),
+    Symbol(r"\mathbf{P}", "SSP / average-reference projector", "(n_channels, n_channels)", "1",
+           "P", "inv['proj']"),
+    Symbol(r"\mathbf{W}", "whitener: W C W^T = I on the kept subspace", "(n_channels, n_channels)",
+           "1/T, 1/V, ...", "W", "inv['whitener']"),
+    Symbol(r"\mathbf{R}", "source covariance prior (diagonal: depth x orientation x trace scale)",
+           "(n_dipoles,)", "(A·m)² / unit", "R", "inv['source_cov']['data']"),
+    Symbol(r"\tilde{\mathbf{L}}", "whitened, weighted lead field W P L R^{1/2}",
+           "(n_channels, n_dipoles)", "1", "L_tilde", "gain (in _prepare_forward)"),
+    Symbol(r"\mathbf{U}, \mathbf{s}, \mathbf{V}", "SVD of L_tilde = U diag(s) V^T",
+           "(n_channels, k), (k,), (n_dipoles, k)", "1", "U, s, V",
+           "eigen_fields (U^T), sing, eigen_leads"),
+    Symbol(r"\gamma_i", "regularised inverse singular values s_i / (s_i² + λ²)", "(k,)", "1",
+           "gamma", "reginv"),
+    Symbol(r"f_i", "filter factors s_i² / (s_i² + λ²), between 0 and 1", "(k,)", "1", "f", "—"),
+    Symbol(r"\mathbf{K}", "inverse operator (kernel): j_hat = K b", "(n_dipoles, n_channels)",
+           "A·m / T, ...", "K", "K (from _assemble_kernel)"),
+    Symbol(r"\mathbf{K}\mathbf{L}", "resolution matrix; columns are point-spread functions, "
+           "rows cross-talk functions", "(n_dipoles, n_dipoles)", "1", "resmat", "resmat"),
+    Symbol(r"N_\mathrm{ave}", "number of averaged trials", "scalar", "1", "nave", "evoked.nave"),
+    Symbol(r"\alpha", "sparse regularisation in data units (MNE's mirror takes a percentage "
+           "of alpha_max)", "scalar", "whitened data units", "alpha", "alpha (percent)"),
+    Symbol(r"\boldsymbol{\Phi}", "STFT (Gabor) tight-frame dictionary of TF-MxNE",
+           "(n_times, n_coefs)", "1", "Phi", "_Phi / stft"),
+)
+
+
+def symbol(code):
+    """Return the :class:`Symbol` whose code name is ``code`` (KeyError names the valid ones)."""
+    for row in NOTATION:
+        if row.code == code:
+            return row
+    valid = ", ".join(row.code for row in NOTATION)
+    raise KeyError(f"no symbol with code name {code!r} in the notation table; known: {valid}")
+
+
+def notation_table():
+    """Return the notation table as a Markdown table (symbol, meaning, shape, units, code, MNE)."""
+    lines = ["| symbol | meaning | shape | units | code | MNE-Python |",
+             "|---|---|---|---|---|---|"]
+    for row in NOTATION:
+        lines.append(f"| ${row.latex}$ | {row.meaning} | `{row.shape}` | {row.units} "
+                     f"| `{row.code}` | `{row.mne}` |")
+    return "\n".join(lines)
