@@ -32,7 +32,7 @@ from ._build import FILES, make_epochs
 __all__ = ["CourseData", "GroundTruth", "SourcePatch", "load_course_data", "load_sample_data",
            "load_data", "cache_dir", "CorruptCacheError"]
 
-DATASET_VERSION = 1
+DATASET_VERSION = 3
 SPACINGS = {"ico4": "ico4", "ico3": "ico3"}   # default (5124 sources) and coarse (1284)
 
 
@@ -46,6 +46,7 @@ class SourcePatch:
 
     name: str
     hemi: int                       # 0 = left, 1 = right
+    area_cm2: float                 # area of the patch on the white surface
     vertices: np.ndarray            # (n_vertices,) source-space vertex numbers
     positions: np.ndarray           # (n_vertices, 3) m, head coordinates
     orientations: np.ndarray        # (n_vertices, 3) unit cortical normals, head coordinates
@@ -58,8 +59,8 @@ class SourcePatch:
 
     def __repr__(self):
         peak = np.abs(self.moment).max() * 1e9
-        return (f"SourcePatch({self.name}: {len(self.vertices)} vertices, "
-                f"peak {peak:.1f} nAm)")
+        return (f"SourcePatch({self.name}: {len(self.vertices)} source locations, "
+                f"{self.area_cm2:.1f} cm², peak {peak:.1f} nAm)")
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,17 @@ class GroundTruth:
     times: np.ndarray               # (n_times,) s, the epochs' time axis
     noise: dict                     # the exact noise model (amplitudes, spectra, seed)
     subject: str = SUBJECT
+
+    def amplitude_map(self, src, time, condition="auditory/left"):
+        """|j_true| (A·m per location) at ``time`` (s) on every location of ``src``, (n_src,)."""
+        sample = int(np.argmin(np.abs(self.times - time)))
+        offsets = np.cumsum([0] + [len(s["vertno"]) for s in src])
+        values = np.zeros(offsets[-1])
+        for patch in self.patches[condition]:
+            rows = offsets[patch.hemi] + np.searchsorted(src[patch.hemi]["vertno"],
+                                                         patch.vertices)
+            values[rows] += np.abs(patch.time_course[sample])
+        return values
 
     def stc(self, condition="auditory/left"):
         """The true source activity as an MNE SourceEstimate (A·m per vertex)."""
@@ -105,6 +117,15 @@ class CourseData:
     truth: GroundTruth | None
     name: str = "course"
     build_info: dict = field(default_factory=dict)
+
+    @property
+    def sphere(self):
+        """The spherical conductor of the forward model (course data) or one fitted to the head."""
+        if "sphere_r0" in self.build_info:
+            return mne.make_sphere_model(r0=self.build_info["sphere_r0"],
+                                         head_radius=self.build_info["sphere_radius"],
+                                         verbose=False)
+        return mne.make_sphere_model("auto", "auto", self.info, verbose=False)
 
     @property
     def info(self):
@@ -189,7 +210,7 @@ def _read_truth(folder, times):
     patches = {}
     for condition, specs in meta["conditions"].items():
         patches[condition] = tuple(
-            SourcePatch(name=spec["name"], hemi=spec["hemi"],
+            SourcePatch(name=spec["name"], hemi=spec["hemi"], area_cm2=spec["area_cm2"],
                         vertices=arrays[f"{condition}|{k}|vertices"],
                         positions=arrays[f"{condition}|{k}|positions"],
                         orientations=arrays[f"{condition}|{k}|orientations"],
@@ -198,6 +219,17 @@ def _read_truth(folder, times):
     noise = dict(meta["noise"], seed=meta["seed"],
                  brain_noise_vertices=arrays["brain_noise|vertices"])
     return GroundTruth(patches=patches, times=times, noise=noise)
+
+
+def _float64_forward(fwd):
+    """FIF files store the gain in float32; hand it out in float64, as MNE computes it.
+
+    Comparisons at 1e-10 relative need float64 linear algebra; a float32 gain would cap every
+    result at about 1e-7. The values are those of the file (rounded once to float32 precision).
+    """
+    fwd["sol"]["data"] = np.asarray(fwd["sol"]["data"], dtype=np.float64)
+    fwd["_orig_sol"] = np.asarray(fwd["_orig_sol"], dtype=np.float64)
+    return fwd
 
 
 def load_course_data(*, spacing="ico4", rebuild=False, seed=0, verbose=True):
@@ -233,7 +265,7 @@ def load_course_data(*, spacing="ico4", rebuild=False, seed=0, verbose=True):
         evokeds = {c: epochs[c].average() for c in sim.EVENT_ID}
         for condition, evoked in evokeds.items():
             evoked.comment = condition
-        fwd = mne.read_forward_solution(folder / FILES["fwd"])
+        fwd = _float64_forward(mne.read_forward_solution(folder / FILES["fwd"]))
         noise_cov = mne.read_cov(folder / FILES["cov"])
     truth = _read_truth(folder, epochs.times)
     build_info = {k: v for k, v in manifest.items() if k != "files"}
@@ -265,7 +297,8 @@ def load_sample_data(*, data_path=None):
                             sim.TMAX, baseline=(None, 0.0), picks=["meg", "eeg"],
                             reject=dict(grad=4000e-13, mag=4e-12, eog=150e-6), preload=True)
         evokeds = {c: epochs[c].average() for c in ("auditory/left", "visual/right")}
-        fwd = mne.read_forward_solution(meg / "sample_audvis-meg-eeg-oct-6-fwd.fif")
+        fwd = _float64_forward(
+            mne.read_forward_solution(meg / "sample_audvis-meg-eeg-oct-6-fwd.fif"))
         noise_cov = mne.compute_covariance(epochs, tmax=0.0, method="shrunk")
     return CourseData(raw=raw, epochs=epochs, evoked=evokeds["auditory/left"], evokeds=evokeds,
                       noise_cov=noise_cov, fwd=fwd, subject="sample",

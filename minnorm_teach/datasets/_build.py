@@ -67,8 +67,9 @@ def _source_activity(fwd, subjects_dir, events, n_times, rng):
     for condition, specs in sim.SOURCES.items():
         truth[condition] = []
         for spec in specs:
-            label = sim.make_patch(src, SUBJECT, subjects_dir, spec)
-            label.save(Path(subjects_dir) / SUBJECT / "label" / f"{spec['name']}.label")
+            full, label = sim.make_patch(src, SUBJECT, subjects_dir, spec)
+            full.save(Path(subjects_dir) / SUBJECT / "label" / f"{spec['name']}.label")
+            spec = dict(spec, area_cm2=sim.label_area(full, subjects_dir, SUBJECT))
             wave = sim.waveform(epoch_times / sim.SFREQ, spec["peaks"])
             per_vertex = spec["moment"] / len(label.vertices) * wave / np.abs(wave).max()
             truth[condition].append((spec, label, per_vertex))

@@ -21,15 +21,15 @@ EVENT_ID = {"auditory/left": 1, "visual/right": 4}
 # Gaussian deflections (P50m, N100m, P200m for the auditory response).
 SOURCES = {
     "auditory/left": (
-        dict(name="auditory-rh", seed=(48.0, -18.0, 8.0), hemi=1, radius=10.0,
+        dict(name="auditory-rh", seed=(48.0, -18.0, 8.0), hemi=1, radius=14.0,
              moment=50e-9, peaks=((0.050, 0.010, -0.25), (0.092, 0.018, 1.0),
                                   (0.180, 0.030, -0.35))),
-        dict(name="auditory-lh", seed=(-44.0, -22.0, 8.0), hemi=0, radius=10.0,
-             moment=30e-9, peaks=((0.055, 0.010, -0.25), (0.105, 0.020, 1.0),
+        dict(name="auditory-lh", seed=(-44.0, -22.0, 8.0), hemi=0, radius=14.0,
+             moment=35e-9, peaks=((0.055, 0.010, -0.25), (0.105, 0.020, 1.0),
                                   (0.190, 0.030, -0.35))),
     ),
     "visual/right": (
-        dict(name="visual-lh", seed=(-8.0, -90.0, 2.0), hemi=0, radius=10.0,
+        dict(name="visual-lh", seed=(-8.0, -90.0, 2.0), hemi=0, radius=12.0,
              moment=40e-9, peaks=((0.085, 0.015, 1.0), (0.140, 0.025, -0.5))),
     ),
 }
@@ -60,11 +60,23 @@ def _seed_vertex(src, hemi, seed_mm):
 
 
 def make_patch(src, subject, subjects_dir, spec):
-    """A cortical patch grown geodesically around the seed, restricted to the source space."""
+    """A cortical patch grown geodesically around the seed on the white surface.
+
+    Returns the patch on the full surface (the true extent) and its restriction to the source
+    space (the vertices that carry the simulated currents).
+    """
     vertex = _seed_vertex(src, spec["hemi"], spec["seed"])
     label = mne.grow_labels(subject, [vertex], [spec["radius"]], [spec["hemi"]],
                             subjects_dir=subjects_dir, names=[spec["name"]])[0]
-    return label.restrict(src)
+    return label, label.restrict(src)
+
+
+def label_area(label, subjects_dir, subject, surface="white"):
+    """Area (cm²) of the surface triangles whose three corners lie in ``label``."""
+    rr, tris = mne.read_surface(f"{subjects_dir}/{subject}/surf/{label.hemi}.{surface}")
+    inside = np.isin(tris, label.vertices).all(axis=1)
+    a, b, c = (rr[tris[inside, k]] for k in range(3))
+    return float(0.5 * np.linalg.norm(np.cross(b - a, c - a), axis=1).sum() / 100.0)
 
 
 def _ar1(rng, shape, coef):

@@ -1,0 +1,27 @@
+"""The README's Quick start is exactly what CI runs: two commands, verbatim in .ci/run."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def quick_start_commands():
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```bash\n(.*?)```", section, re.S).group(1)
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_has_exactly_two_commands():
+    commands = quick_start_commands()
+    assert len(commands) == 2
+    assert "minnorm_teach build" in commands[0] and "pip install" in commands[0]
+    assert "pytest" in commands[1]
+
+
+def test_ci_runs_the_readme_commands_verbatim():
+    ci_lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+                if line.strip() and not line.strip().startswith("#")]
+    commands = quick_start_commands()
+    assert ci_lines[-2:] == commands, "the last two lines of .ci/run must be the README's"
