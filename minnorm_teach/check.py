@@ -17,8 +17,8 @@ difference over the infinity norm of the reference), the measure used in
 
 import numpy as np
 
-__all__ = ["CheckFailed", "relative_error", "check_close", "check_true", "check_equal",
-           "check_shape"]
+__all__ = ["CheckFailed", "MeasuredError", "Verdict", "relative_error", "check_close",
+           "check_true", "check_equal", "check_shape"]
 
 PASS = "✔"
 FAIL = "✘"
@@ -26,6 +26,34 @@ FAIL = "✘"
 
 class CheckFailed(AssertionError):
     """Raised by a failing check; the message is the verdict line plus an optional hint."""
+
+
+class _Quiet:
+    """A check's return value shows nothing when it ends a notebook cell.
+
+    The verdict line is already printed; an ``Out[n]`` with the raw error would duplicate it
+    and differ between machines in the last digits.
+    """
+
+    def _ipython_display_(self):
+        pass
+
+
+class MeasuredError(_Quiet, float):
+    """The relative error a check measured (a float that notebooks do not echo)."""
+
+
+class Verdict(_Quiet):
+    """The outcome of a passed check (truthy; failed checks raise instead)."""
+
+    def __init__(self, line):
+        self.line = line
+
+    def __bool__(self):
+        return True
+
+    def __repr__(self):
+        return self.line
 
 
 def relative_error(ours, reference):
@@ -47,7 +75,7 @@ def _verdict(ok, text, hint):
     print(line)
     if not ok:
         raise CheckFailed(line + (f"\n  hint: {hint}" if hint else ""))
-    return line
+    return Verdict(line)
 
 
 def check_close(name, ours, reference, *, rtol=1e-10, against="MNE", hint=None):
@@ -68,29 +96,27 @@ def check_close(name, ours, reference, *, rtol=1e-10, against="MNE", hint=None):
 
     Returns
     -------
-    error : float
-        The measured relative error.
+    error : MeasuredError
+        The measured relative error (a float; not echoed at the end of a notebook cell).
     """
     error = relative_error(ours, reference)
     ok = bool(np.isfinite(error) and error <= rtol)
     relation = "<=" if ok else ">"
     _verdict(ok, f"{name} vs {against}: max rel. error {error:.1e} {relation} {rtol:.0e}", hint)
-    return error
+    return MeasuredError(error)
 
 
 def check_true(name, condition, *, detail="", hint=None):
     """Check a boolean claim (e.g. a property of a solution) and print the verdict."""
     text = f"{name}" + (f": {detail}" if detail else "")
-    _verdict(bool(condition), text, hint)
-    return bool(condition)
+    return _verdict(bool(condition), text, hint)
 
 
 def check_equal(name, ours, expected, *, hint=None):
     """Check exact equality of small things (counts, shapes, labels) and print the verdict."""
     ok = bool(np.array_equal(np.asarray(ours), np.asarray(expected)))
     shown = ours if ok else f"{ours!r} (expected {expected!r})"
-    _verdict(ok, f"{name} = {shown}", hint)
-    return ok
+    return _verdict(ok, f"{name} = {shown}", hint)
 
 
 def check_shape(name, array, expected_shape, *, hint=None):
@@ -98,5 +124,4 @@ def check_shape(name, array, expected_shape, *, hint=None):
     shape = tuple(np.shape(array))
     ok = shape == tuple(expected_shape)
     text = f"{name} has shape {shape}" + ("" if ok else f" (expected {tuple(expected_shape)})")
-    _verdict(ok, text, hint)
-    return ok
+    return _verdict(ok, text, hint)

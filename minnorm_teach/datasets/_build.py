@@ -67,7 +67,7 @@ def _source_activity(fwd, subjects_dir, events, n_times, rng):
     for condition, specs in sim.SOURCES.items():
         truth[condition] = []
         for spec in specs:
-            full, label = sim.make_patch(src, SUBJECT, subjects_dir, spec)
+            full, label = sim.make_patch(src, SUBJECT, subjects_dir, spec, fwd["mri_head_t"])
             full.save(Path(subjects_dir) / SUBJECT / "label" / f"{spec['name']}.label")
             spec = dict(spec, area_cm2=sim.label_area(full, subjects_dir, SUBJECT))
             wave = sim.waveform(epoch_times / sim.SFREQ, spec["peaks"])

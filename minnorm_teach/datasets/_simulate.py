@@ -47,11 +47,18 @@ def waveform(times, peaks):
     return np.sum(amp * np.exp(-0.5 * ((times - t0) / width) ** 2), axis=0)
 
 
-def _seed_vertex(src, hemi, seed_mm):
-    """Source-space vertex nearest to ``seed_mm`` whose normal is most vertical within 10 mm."""
+def _seed_vertex(src, hemi, seed_mm, mri_head):
+    """Source-space vertex near ``seed_mm`` (MRI mm) whose normal is most vertical within 10 mm.
+
+    ``src`` may be in MRI or (after ``make_forward_solution``) head coordinates; the seed is
+    moved to the same frame with ``mri_head`` before the search.
+    """
     s = src[hemi]
+    seed = np.asarray(seed_mm, dtype=float) / 1e3
+    if s["coord_frame"] == mne.io.constants.FIFF.FIFFV_COORD_HEAD:
+        seed = mne.transforms.apply_trans(mri_head, seed)
     rr = s["rr"][s["vertno"]] * 1e3
-    dist = np.linalg.norm(rr - np.asarray(seed_mm), axis=1)
+    dist = np.linalg.norm(rr - seed * 1e3, axis=1)
     near = np.where(dist < 10.0)[0]
     if near.size == 0:
         near = np.array([np.argmin(dist)])
@@ -59,13 +66,13 @@ def _seed_vertex(src, hemi, seed_mm):
     return int(s["vertno"][near[np.argmax(vertical)]])
 
 
-def make_patch(src, subject, subjects_dir, spec):
+def make_patch(src, subject, subjects_dir, spec, mri_head):
     """A cortical patch grown geodesically around the seed on the white surface.
 
     Returns the patch on the full surface (the true extent) and its restriction to the source
     space (the vertices that carry the simulated currents).
     """
-    vertex = _seed_vertex(src, spec["hemi"], spec["seed"])
+    vertex = _seed_vertex(src, spec["hemi"], spec["seed"], mri_head)
     label = mne.grow_labels(subject, [vertex], [spec["radius"]], [spec["hemi"]],
                             subjects_dir=subjects_dir, names=[spec["name"]])[0]
     return label, label.restrict(src)
