@@ -1,0 +1,23 @@
+"""Sparse solvers: MxNE, irMxNE and TF-MxNE (chapters 10-12).
+
+Array level (alpha in whitened data units):
+:mod:`.penalties` (norms, prox), :mod:`.objective` (the one objective and duality gap),
+:mod:`.solvers` (ISTA/FISTA, BCD, working sets), :mod:`.reweighting` (irMxNE, debiasing),
+:mod:`.stft` (tight-frame Gabor dictionary), :mod:`.tf` (TF-MxNE).
+MNE mirrors (alpha in percent of alpha_max): :func:`mixed_norm`, :func:`tf_mixed_norm`.
+"""
+
+from .mirror import SparseGain, mixed_norm, prepare_sparse_gain, tf_mixed_norm
+from .objective import Gap, alpha_max, duality_gap, objective
+from .penalties import L21, group_norms, norm_l2inf, norm_l21, prox_l1_columns, prox_l21
+from .reweighting import L05, debias_scaling, irmxne
+from .solvers import SparseSolution, bcd, mxne, proximal_gradient, working_set
+from .stft import STFTFrame, istft, make_frame, stft
+from .tf import L21L1, alpha_max_tf, epsilon_norm, prox_l21_l1, tf_bcd, tf_mxne
+
+__all__ = ["Gap", "alpha_max", "duality_gap", "objective", "L21", "L05", "group_norms",
+           "norm_l2inf", "norm_l21", "prox_l1_columns", "prox_l21", "debias_scaling",
+           "irmxne", "SparseSolution", "bcd", "mxne", "proximal_gradient", "working_set",
+           "STFTFrame", "istft", "make_frame", "stft", "L21L1", "alpha_max_tf", "epsilon_norm",
+           "prox_l21_l1", "tf_bcd", "tf_mxne", "SparseGain", "mixed_norm", "prepare_sparse_gain",
+           "tf_mixed_norm"]

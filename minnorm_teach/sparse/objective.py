@@ -1,0 +1,82 @@
+"""One objective and one duality gap, shared by every sparse solver and every test.
+
+Primal problem (MxNE, TF-MxNE; alpha in whitened data units)::
+
+    min_W  P(W) = 0.5 ||M - G X||_F^2 + Omega(W),      X = synthesis(W)
+
+where W = X for MxNE and W = Z (STFT coefficients, X = Z Phi^H) for TF-MxNE.
+Fenchel dual (Gramfort, Kowalski & Hamalainen 2012, eq. 7)::
+
+    max_Theta  D(Theta) = 0.5 ||M||^2 - 0.5 ||M - Theta||^2   s.t.  Omega^*(G^T Theta) <= 1
+
+A feasible dual point is the rescaled residual Theta = s R, s = min(1, 1 / Omega^*(G^T R)), and
+
+    D(s R) = (s - s^2 / 2) ||R||^2 + s <R, G X>.
+
+The duality gap P - D >= 0 bounds the distance to the optimum of the objective: it is the
+stopping rule of every solver. MNE: ``mxne_optim.dgap_l21`` and ``dgap_l21l1``.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .penalties import norm_l2inf
+
+__all__ = ["Gap", "objective", "duality_gap", "alpha_max"]
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Primal value, dual value at the rescaled residual, and their difference (the gap)."""
+
+    gap: float
+    primal: float
+    dual: float
+
+
+def objective(M, G, W, active, penalty):
+    """P(W) = 0.5 ||M - G[:, active] X||_F^2 + Omega(W), X = penalty.synthesis(W).
+
+    ``W`` holds the rows of the active sources only, ``active`` is a boolean mask over G's
+    columns.
+    """
+    R = M - G[:, active] @ penalty.synthesis(W)
+    return 0.5 * float(np.sum(R**2)) + penalty.value(W)
+
+
+def duality_gap(M, G, W, active, penalty):
+    """Gap(W) = P(W) - D(s R) with R = M - G X and s = min(1, 1 / Omega^*(G^T R)).
+
+    Parameters
+    ----------
+    M : array, (n_channels, n_times)
+        Whitened data.
+    G : array, (n_channels, n_sources)
+        Whitened, weighted gain (all sources: the dual constraint involves every column).
+    W : array, (n_active, n_times) or (n_active, n_coefs)
+        Penalised variable on the active sources.
+    active : bool array, (n_sources,)
+    penalty : L21 | L21L1
+
+    Returns
+    -------
+    Gap
+    """
+    GX = G[:, active] @ penalty.synthesis(W)
+    R = M - GX
+    norm_R2 = float(np.sum(R**2))
+    primal = 0.5 * norm_R2 + penalty.value(W)
+    dual_norm = penalty.dual_norm(G.T @ R)
+    s = 1.0 if dual_norm <= 1.0 else 1.0 / dual_norm
+    dual = (s - 0.5 * s**2) * norm_R2 + s * float(np.sum(R * GX))
+    return Gap(gap=primal - dual, primal=primal, dual=dual)
+
+
+def alpha_max(G, M, n_orient):
+    """alpha_max = ||G^T M||_{2,inf}: the smallest alpha for which X = 0 solves MxNE.
+
+    X = 0 is optimal iff 0 is in the subdifferential at 0, i.e. G^T M lies in the ball
+    alpha * B_{2,inf}. MNE's ``alpha`` percentage is 100 * alpha / alpha_max.
+    """
+    return norm_l2inf(G.T @ M, n_orient)
