@@ -124,9 +124,10 @@ def centre_of_gravity_error(F, positions):
 
 
 def _squared_distances(positions, cols):
-    """||r_i - r_k||^2 for every i and k in cols, (n, len(cols)), without cancellation."""
-    diff = positions[:, None, :] - positions[None, cols, :]
-    return np.sum(diff ** 2, axis=2)
+    """||r_i - r_k||^2 = |r_i|^2 + |r_k|^2 - 2 r_i . r_k , i all, k in cols: (n, len(cols))."""
+    sq = np.sum(positions ** 2, axis=1)
+    d2 = sq[:, None] + sq[None, cols] - 2.0 * positions @ positions[cols].T
+    return np.maximum(d2, 0.0)
 
 
 def spatial_deviation(F, positions, *, progress=True):
