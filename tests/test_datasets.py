@@ -122,7 +122,7 @@ def test_single_auditory_dipole_gives_physiological_fields(data, fixed_fwd):
         peak_mag = np.abs(gain[mags]).max() * moment
         assert 50e-15 < peak_mag < 500e-15
     assert 100e-15 < np.abs(gain[mags]).max() * 50e-9 < 500e-15
-    assert 0.5e-6 < np.abs(gain[eeg]).max() * 50e-9 < 10e-6
+    assert 1e-6 < np.abs(gain[eeg]).max() * 20e-9 < 10e-6     # 20 nAm: about 5 uV
 
 
 def test_evoked_n100m_peak(data):
