@@ -228,7 +228,7 @@ def test_page_reads_offline(page, browser, server):
                             ".filter(i => !(i.naturalWidth > 0)).map(i => i.src)")
         assert not broken, f"{page}: images not loaded: {broken}"
 
-        if page in ("course/intro.html", _dspm_pages(ROOT / "_build" / "html")[0]):
+        if page == "course/intro.html" or page in _dspm_pages(ROOT / "_build" / "html")[:1]:
             ARTIFACTS.mkdir(exist_ok=True)
             p.evaluate("() => window.scrollTo(0, 0)")
             p.screenshot(path=str(ARTIFACTS / f"book_{Path(page).stem}.png"))
@@ -257,19 +257,24 @@ def _assert_solutions_toggle(p, page):
 
 
 def _dspm_pages(html):
-    """Chapter pages whose title names dSPM (data-driven: read from the built pages)."""
-    pages = []
-    for page in PAGES:
+    """The dSPM chapter(s), read from the built pages: the chapters whose title names dSPM,
+    else the chapter that mentions it most."""
+    titled, counts = [], {}
+    for page in (p for p in PAGES if re.search(r"/\d\d_", p)):
         text = (html / page).read_text(errors="replace")
         title = re.search(r"<h1>(.*?)<a class=\"headerlink\"", text, re.S)
-        if title and "dSPM" in title.group(1) and re.search(r"/\d\d_", page):
-            pages.append(page)
-    return pages or ["course/intro.html"]
+        if title and "dSPM" in title.group(1):
+            titled.append(page)
+        counts[page] = text.count("dSPM")
+    if titled:
+        return titled
+    best = max(counts, key=counts.get, default=None)
+    return [best] if best and counts[best] else []
 
 
 def test_search_finds_the_dspm_chapter(site, browser, server):
     expected = _dspm_pages(site)
-    assert expected != ["course/intro.html"], "no chapter page has dSPM in its title"
+    assert expected, "no chapter page mentions dSPM"
     visit = _Visit(browser, f"{server}/search.html?q=dSPM")
     try:
         p = visit.page
