@@ -342,9 +342,24 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = kept
 
 
+def _hide_solution_markers(app, doctree, docname):
+    """Drop the ``# BEGIN SOLUTION`` / ``# END SOLUTION`` marker lines from code shown in the
+    book (they are for the student-notebook generator, not for the reader)."""
+    from docutils import nodes
+
+    markers = re.compile(r"^[ \t]*# (BEGIN|END) SOLUTION[ \t]*\n?", re.M)
+    for block in doctree.findall(nodes.literal_block):
+        text = block.astext()
+        if "# BEGIN SOLUTION" in text:
+            cleaned = markers.sub("", text)
+            block.children = [nodes.Text(cleaned)]
+            block.rawsource = cleaned
+
+
 def setup(app):
     """Sphinx hooks of the course website (listed in book.yml's extra_extensions)."""
     app.connect("html-page-context", _dedupe_scripts, priority=900)
+    app.connect("doctree-resolved", _hide_solution_markers)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
