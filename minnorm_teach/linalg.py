@@ -28,7 +28,8 @@ __all__ = ["SVD", "LCurve", "GCV", "svd", "minimum_norm_pinv", "tikhonov_kernel"
            "svd_kernel", "filter_factors", "regularised_inverse", "truncated_filter_factors",
            "truncated_svd_kernel", "brainstorm_kernel", "svd_solution", "tikhonov_norms",
            "l_curve", "discrepancy_principle", "gcv", "lambda2_from_snr", "brainstorm_lambda",
-           "lambda2_from_brainstorm_snr", "lambda2_from_fieldtrip", "condition_number"]
+           "lambda2_from_brainstorm_snr", "lambda2_from_fieldtrip", "condition_number",
+           "projector"]
 
 
 # ----------------------------------------------------------------------------- boundary checks
@@ -106,6 +107,22 @@ def condition_number(L):
     return float(s[0] / s[-1]) if s[-1] > 0 else np.inf
 
 
+def projector(vectors):
+    """P = I - Q Q^T, Q an orthonormal basis of the span of the rows of ``vectors``.
+
+    The SSP / average-reference projector: P b removes from b every component along the
+    projection vectors (n_proj, n_channels); P is symmetric and P P = P. MNE: ``inv['proj']``
+    (``make_projector``). The average reference is ``projector(np.ones((1, n_channels)))``.
+    """
+    vectors = _as_lead_field(vectors, name="vectors")
+    n_channels = vectors.shape[1]
+    Q, q, _ = np.linalg.svd(vectors.T, full_matrices=False)
+    if q[0] == 0:
+        return np.eye(n_channels)
+    Q = Q[:, q > q[0] * max(vectors.shape) * np.finfo(float).eps]
+    return np.eye(n_channels) - Q @ Q.T
+
+
 # ----------------------------------------------------------------------------- kernels
 def minimum_norm_pinv(L):
     """L^+ = L^T (L L^T)^{-1}: the minimum-norm generalised inverse of a full-row-rank L.
@@ -114,8 +131,9 @@ def minimum_norm_pinv(L):
     Equals ``numpy.linalg.pinv(L)`` when rank(L) = n_channels; MNE's kernel with
     ``lambda2 -> 0``; Brainstorm's kernel with SNR -> infinity.
 
-    Raises ValueError when G = L L^T is singular (rank(L) < n_channels: an average reference or
-    SSP projector applied to L, duplicated channels), since its inverse does not exist.
+    Raises ValueError when G = L L^T is numerically singular, cond(G) > 1 / (n_channels * machine
+    eps): rank(L) < n_channels after an average reference or SSP projector, or rows in mixed
+    units (T, T/m, V) that span more decades than double precision holds.
     """
     L = _as_lead_field(L)
     n_channels, n_sources = L.shape
@@ -123,16 +141,17 @@ def minimum_norm_pinv(L):
         raise ValueError(f"L has {n_channels} channels but only {n_sources} sources: the system "
                          f"is overdetermined; the minimum-norm pseudo-inverse needs "
                          f"n_channels <= n_sources (use least squares instead)")
-    s = np.linalg.svd(L, compute_uv=False)
-    tol = s[0] * max(L.shape) * np.finfo(float).eps
-    rank = int(np.sum(s > tol))
+    G = L @ L.T
+    lam = np.linalg.eigvalsh(G)                   # eigenvalues of G = squared singular values
+    tol = lam[-1] * n_channels * np.finfo(float).eps
+    rank = int(np.sum(lam > tol))
     if rank < n_channels:
         raise ValueError(f"G = L L^T is singular: L has rank {rank} < {n_channels} channels "
-                         f"(s_min/s_max = {s[-1] / s[0]:.1e}), e.g. after an average reference "
-                         f"or SSP projector. Regularise with tikhonov_kernel(L, eps) (eps > 0), "
-                         f"or drop the zero singular values with "
-                         f"truncated_svd_kernel(L, {rank}) (= numpy.linalg.pinv(L)).")
-    G = L @ L.T
+                         f"(smallest/largest eigenvalue of G = {lam[0] / lam[-1]:.1e}), e.g. "
+                         f"after an average reference or SSP projector, or with mixed units. "
+                         f"Regularise with tikhonov_kernel(L, eps) (eps > 0), or drop the zero "
+                         f"singular values with truncated_svd_kernel(L, {rank}) "
+                         f"(= numpy.linalg.pinv(L)).")
     return np.linalg.solve(G, L).T
 
 
@@ -345,16 +364,24 @@ class GCV:
         return f"GCV(eps: {self.eps.shape}, best eps = {self.eps_best:.3e})"
 
 
-def gcv(L, b, eps):
-    """GCV(eps) = ||b - L j_eps||^2 / (n_channels - sum_i f_i)^2, minimised on the grid.
+def gcv(L, b, eps, *, n_data=None):
+    """GCV(eps) = ||b - L j_eps||^2 / (n_data - sum_i f_i)^2, minimised on the grid.
 
-    Golub, Heath & Wahba (1979). trace(I - L K) = n_channels - sum f_i since L K = U diag(f) U^T.
-    invertmeeg's default; not in MNE or Brainstorm.
+    Golub, Heath & Wahba (1979): trace(I - L K) = n_data - sum f_i since L K = U diag(f) U^T.
+    ``n_data`` is the dimension of the space the data live in: n_channels (default), or the rank
+    n_nzero for projected or whitened data (average reference, SSP). With the default on such
+    data, the null directions of L count as free residual dimensions and GCV -> 0 as eps -> 0.
+    invertmeeg's default rule; not in MNE or Brainstorm.
     """
     usv = _as_svd(L)
     eps = _as_eps(eps)
+    n_channels = usv.U.shape[0]
+    n_data = n_channels if n_data is None else int(n_data)
+    if not 0 < n_data <= n_channels:
+        raise ValueError(f"n_data must be between 1 and {n_channels} (channels), "
+                         f"but got {n_data}")
     residual, _ = tikhonov_norms(usv, b, eps)
-    dof = usv.U.shape[0] - np.sum(filter_factors(usv.s, eps), axis=-1)
+    dof = n_data - np.sum(filter_factors(usv.s[:n_data], eps), axis=-1)
     score = residual ** 2 / dof ** 2
     return GCV(eps=eps, score=score, eps_best=float(np.ravel(eps)[np.argmin(score)]))
 

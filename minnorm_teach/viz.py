@@ -191,3 +191,127 @@ def plot_field(values, info, ch_type, *, ax=None, title="", units="fT", scale=1e
     plt.colorbar(im, ax=ax, shrink=0.7, label=units)
     ax.set_title(title, fontsize=9)
     return ax
+
+
+def plot_l_curve(residual_norm, solution_norm, *, eps=None, marks=None, ax=None,
+                 residual_units="", solution_units=""):
+    """The L-curve: solution norm ||j_eps|| against residual norm ||b - L j_eps||, log-log.
+
+    ``marks`` maps a label to an index into the curve (e.g. the eps chosen by each rule).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.5, 3.5))
+    rho, eta = np.asarray(residual_norm, float), np.asarray(solution_norm, float)
+    ax.loglog(rho, eta, "-", color="0.3", lw=1.2)
+    for (label, k), marker in zip((marks or {}).items(), "osD^v<>ph", strict=False):
+        text = label if eps is None else f"{label} (eps={np.asarray(eps)[k]:.2g})"
+        ax.loglog(rho[k], eta[k], marker, ms=7, label=text)
+    ax.set_xlabel(f"residual norm ||b - L j||{f' ({residual_units})' if residual_units else ''}")
+    ax.set_ylabel(f"solution norm ||j||{f' ({solution_units})' if solution_units else ''}")
+    ax.grid(True, which="both", alpha=0.3)
+    if marks:
+        ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def plot_filter_factors(s, factors, labels, *, ax=None):
+    """Filter factors f_i (one curve per row of ``factors``) against the singular value index."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    index = np.arange(1, len(s) + 1)
+    for f, label in zip(np.atleast_2d(factors), labels, strict=True):
+        ax.plot(index, f, ".-", ms=3, label=label)
+    ax.set_xlabel("singular value index i")
+    ax.set_ylabel("filter factor f_i (1 = kept, 0 = removed)")
+    ax.set_ylim(-0.05, 1.05)
+    ax.grid(True, alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def plot_picard(s, coefficients, *, ax=None):
+    """Picard plot: s_i / s_1 and |u_i^T b| / max |u^T b| for one or more data vectors, log scale.
+
+    ``coefficients`` maps a label to U^T b (same length as ``s``); all coefficients share one
+    normalisation (the largest of them). Where |u_i^T b| stops decaying with s_i (noise), the
+    unregularised solution divides noise by ever smaller s_i.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    s = np.asarray(s, dtype=float)
+    index = np.arange(1, len(s) + 1)
+    top = max(np.max(np.abs(beta)) for beta in coefficients.values())
+    ax.semilogy(index, s / s[0], "k.-", ms=3, label="singular value s_i / s_1")
+    for label, beta in coefficients.items():
+        ax.semilogy(index, np.abs(beta) / top, "o", ms=3, label=f"|u_i^T b|: {label}")
+    ax.set_xlabel("singular value index i")
+    ax.set_ylabel("relative size (1 = largest)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+# ---- resolution and noise normalisation (chapters 08-09) ----------------------------------
+
+def plot_point_spreads(maps, vertices, subjects_dir, subject, *, hemi="rh", view="lateral",
+                       marker=None, fig=None, label="|PSF| / max"):
+    """One cortex panel per method: point-spread (or any) maps side by side, each scaled to 1.
+
+    Parameters
+    ----------
+    maps : dict
+        method name -> (n_sources,) values (left hemisphere first); each panel is divided by
+        its own maximum of |values|.
+    marker : int, optional
+        Source index (into ``maps``' values) drawn as a cyan dot: the true source.
+    """
+    from nilearn import plotting
+
+    if fig is None:
+        fig = plt.figure(figsize=(2.6 * len(maps), 2.8))
+    h = HEMIS.index(hemi)
+    n_lh = len(vertices[0])
+    surf = _surface(str(subjects_dir), subject, hemi, "inflated")
+    for k, (name, values) in enumerate(maps.items()):
+        values = np.abs(np.asarray(values, dtype=float))
+        values = values / values.max()
+        own = values[:n_lh] if h == 0 else values[n_lh:]
+        painted = source_values_on_surface(own, vertices[h], subjects_dir, subject, hemi)
+        ax = fig.add_subplot(1, len(maps), k + 1, projection="3d")
+        plotting.plot_surf_stat_map(
+            surf, painted, hemi="left" if h == 0 else "right", view=view,
+            bg_map=_curvature(str(subjects_dir), subject, hemi), axes=ax, figure=fig,
+            cmap="hot", vmax=1.0, threshold=0.05, colorbar=False, engine="matplotlib")
+        if marker is not None and (marker >= n_lh) == (h == 1):
+            vertex = vertices[h][marker - n_lh * h]
+            x, y, z = surf[0][vertex]
+            ax.scatter([x], [y], [z], s=40, c="cyan", edgecolors="k", depthshade=False)
+        ax.set_title(name, fontsize=9)
+    mappable = plt.cm.ScalarMappable(norm=plt.Normalize(0.0, 1.0), cmap="hot")
+    fig.colorbar(mappable, ax=fig.axes, shrink=0.6, label=label)
+    return fig
+
+
+def plot_metric_distributions(metrics, *, names=("peak_err", "sd_ext"), ax=None):
+    """Box plots (mm) of resolution metrics over all sources, one box per method and metric.
+
+    ``metrics``: method name -> object with ``peak_err``, ``cog_err``, ``sd_ext`` arrays in m
+    (``minnorm_teach.resolution.ResolutionMetrics``).
+    """
+    titles = {"peak_err": "peak localisation error", "cog_err": "centre-of-gravity error",
+              "sd_ext": "spatial deviation"}
+    if ax is None:
+        _, ax = plt.subplots(1, len(names), figsize=(4.2 * len(names), 3.4), squeeze=False)
+        ax = ax[0]
+    for a, name in zip(np.atleast_1d(ax), names, strict=True):
+        values = [1e3 * getattr(m, name) for m in metrics.values()]
+        a.boxplot(values, showfliers=False)
+        a.set_xticks(range(1, len(metrics) + 1), list(metrics), fontsize=8)
+        a.set_ylabel(f"{titles[name]} (mm)")
+        a.set_title(f"{titles[name]}, {next(iter(metrics.values())).function.upper()}s",
+                    fontsize=9)
+        a.grid(True, axis="y", alpha=0.3)
+    return ax
+
+
+__all__ += ["plot_point_spreads", "plot_metric_distributions"]

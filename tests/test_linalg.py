@@ -256,3 +256,29 @@ def test_bad_inputs_named(problem):
         la.filter_factors([1.0], -1.0)
     with pytest.raises(TypeError, match="real numbers"):
         la.svd(L.astype(complex))
+
+
+def test_projector():
+    n = 8
+    P = la.projector(np.ones((1, n)))
+    assert relative_error(P, np.eye(n) - np.ones((n, n)) / n) < RTOL
+    rng = np.random.default_rng(2)
+    vecs = rng.standard_normal((3, n))
+    P = la.projector(np.vstack([vecs, vecs[:1] + vecs[1:2]]))   # a dependent 4th vector
+    assert relative_error(P @ P, P) < RTOL and relative_error(P, P.T) < RTOL
+    assert np.isclose(np.trace(P), n - 3)
+    assert np.max(np.abs(P @ vecs.T)) < 1e-12
+
+
+def test_gcv_n_data_for_projected_data(picard_problem):
+    """On average-referenced data the null direction must not count as a residual dimension."""
+    L, b, _, _ = picard_problem
+    n = L.shape[0]
+    P = la.projector(np.ones((1, n)))
+    grid = np.geomspace(1e-12, 1e2, 71)
+    naive = la.gcv(P @ L, P @ b, grid)
+    fixed = la.gcv(P @ L, P @ b, grid, n_data=n - 1)
+    assert naive.eps_best == grid[0]             # degenerate: score -> 0 as eps -> 0
+    assert fixed.eps_best > grid[0]
+    with pytest.raises(ValueError, match="n_data must be between 1 and 30"):
+        la.gcv(L, b, grid, n_data=31)
