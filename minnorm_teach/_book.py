@@ -220,7 +220,7 @@ def build(root, *, quiet=False):
                "--toc", "course/_toc.yml", "--all", "-W", "--keep-going"]
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
-    log = proc.stdout + proc.stderr
+    log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)      # no colour codes
     if proc.returncode != 0:
         problems = [line for line in log.splitlines()
                     if "WARNING" in line or "ERROR" in line or "Error" in line]
