@@ -71,6 +71,22 @@ def test_faq_links_every_answer_to_a_chapter():
         assert set(linked) <= set(_book.CHAPTERS)
 
 
+@pytest.mark.parametrize("name", _book.CHAPTERS)
+def test_chapter_is_committed_run_top_to_bottom(name):
+    """The book shows the committed outputs: each chapter must have been run in one fresh
+    kernel, top to bottom (execution counts 1, 2, 3, ... on every code cell)."""
+    import nbformat
+
+    path = REPO / "course" / f"{name}.ipynb"
+    if not path.is_file():
+        pytest.fail(f"course/{name}.ipynb is missing (the book lists every chapter)")
+    nb = nbformat.read(path, as_version=4)
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{name}.ipynb was not run top to bottom in a fresh kernel (execution counts "
+        f"{counts}): run `python -m minnorm_teach execute course/{name}.ipynb`")
+
+
 def test_external_resources_finds_remote_loads_but_not_links(tmp_path):
     (tmp_path / "a.html").write_text(
         '<script src="https://cdn.example.org/x.js"></script>'
