@@ -288,6 +288,16 @@ def _dspm_pages(html):
     return [best] if best and counts[best] else []
 
 
+@pytest.mark.parametrize("name", _book.CHAPTERS)
+def test_chapter_pages_have_launch_buttons(name, site):
+    text = (site / "course" / f"{name}.html").read_text()
+    repo = "minnorm-course/minnorm-course"
+    assert (f"https://mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/course/{name}.ipynb"
+            in text), f"{name}: no Binder launch button"
+    assert (f"https://colab.research.google.com/github/{repo}/blob/main/course/{name}.ipynb"
+            in text), f"{name}: no Colab launch button"
+
+
 def test_search_finds_the_dspm_chapter(site, browser, server):
     expected = _dspm_pages(site)
     assert expected, "no chapter page mentions dSPM"
