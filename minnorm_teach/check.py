@@ -88,7 +88,8 @@ def check_close(name, ours, reference, *, rtol=1e-10, against="MNE", hint=None):
     ours, reference : array_like
         Same shape. ``reference`` is MNE's value, a closed form or the ground truth.
     rtol : float
-        Relative tolerance on the infinity norm (float64 linear algebra: 1e-10).
+        Relative tolerance on the infinity norm (float64 linear algebra: 1e-10). When the
+        reference is exactly zero the error is absolute, and the verdict says so.
     against : str
         Name of the reference, printed in the verdict.
     hint : str, optional
@@ -102,7 +103,9 @@ def check_close(name, ours, reference, *, rtol=1e-10, against="MNE", hint=None):
     error = relative_error(ours, reference)
     ok = bool(np.isfinite(error) and error <= rtol)
     relation = "<=" if ok else ">"
-    _verdict(ok, f"{name} vs {against}: max rel. error {error:.1e} {relation} {rtol:.0e}", hint)
+    kind = "rel." if np.any(np.asarray(reference) != 0) else "abs."   # a zero reference
+    _verdict(ok, f"{name} vs {against}: max {kind} error {error:.1e} {relation} {rtol:.0e}",
+             hint)
     return MeasuredError(error)
 
 

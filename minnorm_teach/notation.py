@@ -10,6 +10,11 @@ Two names differ on purpose from the week-44 slides:
   is needed for the singular values of the SVD, as in NumPy and scikit-learn;
 - the slides call the Gram matrix ``G = L L^T``; so do we. MNE's documentation calls the gain
   matrix G; here the gain (lead field) is always **L**.
+
+The slides' ``L_V = [L(r_1), ..., L(r_N)]`` with ``L(r) = [l_x(r), l_y(r), l_z(r)]`` is our ``L``:
+columns ``3k, 3k+1, 3k+2`` hold the x, y, z components of location k (head coordinates), left
+hemisphere first. After ``mne.convert_forward_solution(fwd, surf_ori=True, force_fixed=True)`` there
+is one column per location, along the cortical normal.
 """
 
 from dataclasses import dataclass
@@ -30,6 +35,9 @@ class Symbol:
 
 
 NOTATION = (
+    Symbol("M", "number of channels (sensors)", "scalar", "1", "n_channels", "info['nchan']"),
+    Symbol("N", "number of source locations (3N dipole components when orientation is free)",
+           "scalar", "1", "n_sources", "fwd['nsource']"),
     Symbol(r"\mathbf{b}(t)", "measured sensor data (one column per time sample)",
            "(n_channels, n_times)", "T, T/m, V", "b", "evoked.data"),
     Symbol(r"\mathbf{L}", "lead field (gain) matrix; column k is the field of a unit dipole",
@@ -38,8 +46,9 @@ NOTATION = (
     Symbol(r"\mathbf{j}(t)", "source currents (dipole moments); the slides' s(t), nu_vox(t)",
            "(n_dipoles, n_times)", "A·m", "j", "stc.data"),
     Symbol(r"\mathbf{n}(t)", "sensor noise", "(n_channels, n_times)", "T, T/m, V", "n", "—"),
-    Symbol(r"\mathbf{G}", "Gram matrix L L^T (the slides' G)", "(n_channels, n_channels)",
-           "(T/(A·m))²", "G", "—"),
+    Symbol(r"\mathbf{G}", "Gram matrix L L^T (the slides' G); mixes units across sensor types "
+           "until the data are whitened (chapter 05)", "(n_channels, n_channels)",
+           "(T/(A·m))², (V/(A·m))², ...", "G", "—"),
     Symbol(r"\varepsilon", "Tikhonov parameter on the unwhitened problem (slides)", "scalar",
            "(T/(A·m))²", "eps", "—"),
     Symbol(r"\lambda^2", "regularisation of the whitened, trace-normalised problem; 1/SNR²",
@@ -53,7 +62,7 @@ NOTATION = (
     Symbol(r"\mathbf{W}", "whitener: W C W^T = I on the kept subspace", "(n_channels, n_channels)",
            "1/T, 1/V, ...", "W", "inv['whitener']"),
     Symbol(r"\mathbf{R}", "source covariance prior (diagonal: depth x orientation x trace scale)",
-           "(n_dipoles,)", "(A·m)² / unit", "R", "inv['source_cov']['data']"),
+           "(n_dipoles,)", "(A·m)² per unit of whitened data", "R", "inv['source_cov']['data']"),
     Symbol(r"\tilde{\mathbf{L}}", "whitened, weighted lead field W P L R^{1/2}",
            "(n_channels, n_dipoles)", "1", "L_tilde", "gain (in _prepare_forward)"),
     Symbol(r"\mathbf{U}, \mathbf{s}, \mathbf{V}", "SVD of L_tilde = U diag(s) V^T",

@@ -34,6 +34,11 @@ def test_check_close_raises_with_hint(capsys):
     assert capsys.readouterr().out.startswith("✘ my_pinv vs MNE: max rel. error 1.0e+00 > 1e-10")
 
 
+def test_zero_reference_gives_an_absolute_error(capsys):
+    check_close("radial field", np.array([1e-17, -2e-17]), np.zeros(2), against="zero")
+    assert capsys.readouterr().out.startswith("✔ radial field vs zero: max abs. error 2.0e-17")
+
+
 def test_check_close_rejects_shape_mismatch_and_nan():
     with pytest.raises(CheckFailed, match=r"shape \(3,\).*shape \(4,\)"):
         check_close("x", np.ones(3), np.ones(4))

@@ -17,7 +17,7 @@ def test_style_guide_symbols_are_defined():
 
 
 def test_unknown_symbol_names_the_known_ones():
-    with pytest.raises(KeyError, match="known: b, L, j"):
+    with pytest.raises(KeyError, match="known: n_channels, n_sources, b, L, j"):
         symbol("M")
 
 

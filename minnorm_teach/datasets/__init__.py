@@ -32,7 +32,7 @@ from ._build import FILES, make_epochs
 __all__ = ["CourseData", "GroundTruth", "SourcePatch", "load_course_data", "load_sample_data",
            "load_data", "cache_dir", "CorruptCacheError"]
 
-DATASET_VERSION = 4
+DATASET_VERSION = 5
 SPACINGS = {"ico4": "ico4", "ico3": "ico3"}   # default (5124 sources) and coarse (1284)
 
 

@@ -213,8 +213,8 @@ def _save_truth(folder, truth, fwd_fixed, brain_scale, noise_rows, stc, seed):
                                "oriented along the cortical normal"),
         environment=dict(sim.ENV_NOISE, description="uniform external field per device axis, "
                          "seen by magnetometers only; removed by the 3 SSP projectors"),
-        sensor=dict(sim.SENSOR_NOISE, description="white Gaussian noise per channel "
-                    "(mne.make_ad_hoc_cov standard deviations)"),
+        sensor=dict(sim.SENSOR_NOISE, description="white Gaussian noise per channel: "
+                    "MNE's ad-hoc standard deviations for MEG (20 fT, 5 fT/cm), 1 uV for EEG"),
         bad_channel=dict(sim.BAD_CHANNEL))
     np.savez(folder / FILES["truth"], **arrays)
     (folder / FILES["truth_meta"]).write_text(json.dumps(meta, indent=1))

@@ -3,8 +3,9 @@
 MEG: 102 triple-sensor elements (2 planar gradiometers + 1 magnetometer, MNE's real coil
 definitions ``FIFFV_COIL_VV_PLANAR_T1`` and ``FIFFV_COIL_VV_MAG_T3``), placed evenly on MNE's
 shipped 306m helmet surface (device coordinates), normals along the helmet's outward normal.
-Channel order and names follow the sample data: ``MEG 0113`` (grad), ``MEG 0112`` (grad),
-``MEG 0111`` (mag), ...
+Channel order and naming style follow the sample data (per location: gradiometer, gradiometer,
+magnetometer, named ``MEG 0013``, ``MEG 0012``, ``MEG 0011``, ...), but the locations are our own
+even layout, so a name does not denote the Vectorview sensor of the same name.
 
 EEG: the 60 electrodes of MNE's ``mgh60`` montage, the cap of MNE's sample data, given in
 fsaverage MRI coordinates with fsaverage's own fiducials.

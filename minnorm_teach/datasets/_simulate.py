@@ -18,15 +18,17 @@ EVENT_ID = {"auditory/left": 1, "visual/right": 4}
 
 # Patches: seed (fsaverage MRI coordinates, mm), hemisphere, geodesic radius (mm),
 # total dipole moment (A·m) and the (latency s, width s, relative amplitude) of three
-# Gaussian deflections (P50m, N100m, P200m for the auditory response).
+# Gaussian deflections (P50m, N100m, P200m for the auditory response). Amplitudes are along the
+# outward cortical normal: the N100m current flows *into* the supratemporal plane (negative),
+# which makes the EEG N1 negative at the vertex, as in real recordings.
 SOURCES = {
     "auditory/left": (
         dict(name="auditory-rh", seed=(48.0, -18.0, 8.0), hemi=1, radius=14.0,
-             moment=50e-9, peaks=((0.050, 0.010, -0.25), (0.092, 0.018, 1.0),
-                                  (0.180, 0.030, -0.35))),
+             moment=50e-9, peaks=((0.050, 0.010, 0.25), (0.092, 0.018, -1.0),
+                                  (0.180, 0.030, 0.35))),
         dict(name="auditory-lh", seed=(-44.0, -22.0, 8.0), hemi=0, radius=14.0,
-             moment=35e-9, peaks=((0.055, 0.010, -0.25), (0.105, 0.020, 1.0),
-                                  (0.190, 0.030, -0.35))),
+             moment=35e-9, peaks=((0.055, 0.010, 0.25), (0.105, 0.020, -1.0),
+                                  (0.190, 0.030, 0.35))),
     ),
     "visual/right": (
         dict(name="visual-lh", seed=(-8.0, -90.0, 2.0), hemi=0, radius=12.0,
@@ -36,7 +38,7 @@ SOURCES = {
 
 BRAIN_NOISE = dict(n_sources=200, ar=0.95, rms_mag=150e-15)   # AR(1) time courses; T rms on mags
 ENV_NOISE = dict(ar=0.995, std=2e-12, empty_room_s=60.0)      # uniform field per axis, T
-SENSOR_NOISE = dict(mag=20e-15, grad=5e-13, eeg=1e-6)         # white, T, T/m, V
+SENSOR_NOISE = dict(mag=20e-15, grad=5e-13, eeg=1e-6)  # white; MEG: MNE's ad-hoc values; EEG 1 uV
 BAD_CHANNEL = dict(name="MEG 0892", std=2e-11)                 # a noisy gradiometer, T/m
 
 
