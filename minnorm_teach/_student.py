@@ -21,11 +21,16 @@ from pathlib import Path
 import nbformat
 
 __all__ = ["student_notebook", "student_source", "write_all", "out_of_sync", "chapter_paths",
-           "STUB_MESSAGE"]
+           "STUB_MESSAGE", "STUDENT_NOTE"]
 
 BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 STUB_MESSAGE = "replace this line with your solution"
+STUDENT_NOTE = (
+    "> **Student version.** This notebook has {n} coding exercise(s). Each one raises "
+    "`NotImplementedError` until you replace its `raise` line with your solution; the "
+    "self-check cell after it tells you when you are right. (Generated from the course "
+    "notebook by `python -m minnorm_teach student`: do not edit it by hand.)")
 _LABEL = re.compile(r"^:label:\s*(\S+)\s*$", re.M)
 _EXERCISE = re.compile(r"^(:{3,}|`{3,})\{exercise(?:-start)?\}", re.M)
 _SOLUTION_OPEN = re.compile(r"^(:{3,}|`{3,})\{solution\}.*$", re.M)
@@ -76,7 +81,7 @@ def _remove_solution_directives(source):
 def student_notebook(nb, name="notebook"):
     """Return the student version of a course notebook (the input is not modified)."""
     nb = copy.deepcopy(nb)
-    cells, label = [], None
+    cells, label, n_exercises = [], None, 0
     for index, cell in enumerate(nb.cells):
         where = f"{name}, cell {index}"
         source = cell.source
@@ -98,12 +103,20 @@ def student_notebook(nb, name="notebook"):
                     raise ExerciseFormatError(f"{where}: a solution block with no "
                                               "{exercise} directive (with :label:) above it")
                 cell.source = student_source(source, label, where)
+                n_exercises += 1
                 cell.outputs = []
                 cell.execution_count = None
             elif tagged:
                 raise ExerciseFormatError(f"{where}: tagged 'solution' but has no {BEGIN!r} "
                                           f"... {END!r} block for the student to write")
         cells.append(cell)
+    if n_exercises:
+        note = nbformat.v4.new_markdown_cell(STUDENT_NOTE.format(n=n_exercises))
+        if cells and "id" in cells[0]:
+            note.id = "minnorm-student-note"         # fixed, so that generation is repeatable
+        else:
+            note.pop("id", None)
+        cells.insert(1 if cells and cells[0].cell_type == "markdown" else 0, note)
     nb.cells = cells
     nb.metadata["minnorm_student"] = {"generated_from": f"course/{name}",
                                       "by": "python -m minnorm_teach student"}

@@ -56,7 +56,8 @@ def _course_nb():
 
 def test_stub_replaces_the_block_at_its_indentation():
     nb = _student.student_notebook(_course_nb(), "02_x.ipynb")
-    stub = nb.cells[3]
+    assert "**Student version.** This notebook has 2 coding exercise(s)" in nb.cells[1].source
+    stub = nb.cells[4]
     assert stub.source == ("def my_pinv(L):\n    G = L @ L.T\n    raise NotImplementedError("
                            '"Exercise ex-02-pinv: replace this line with your solution")')
     assert stub.outputs == [] and stub.execution_count is None
@@ -68,8 +69,8 @@ def test_stub_replaces_the_block_at_its_indentation():
 def test_self_checks_and_other_cells_are_kept():
     course = _course_nb()
     nb = _student.student_notebook(course, "02_x.ipynb")
-    assert nb.cells[4] == course.cells[4]            # the self-check, with its output
-    assert nb.cells[1] == course.cells[1]
+    assert nb.cells[5] == course.cells[4]            # the self-check, with its output
+    assert nb.cells[2] == course.cells[1]
     assert course.cells[3].outputs                   # the input notebook is not modified
 
 
@@ -78,7 +79,8 @@ def test_worked_solutions_are_removed():
     text = "\n".join(c.source for c in nb.cells)
     assert "{solution}" not in text and "Answer." not in text and "nested" not in text
     assert "Before.\n\nAfter." in text
-    assert len(nb.cells) == len(_course_nb().cells) - 1     # the solution-only cell is gone
+    # the solution-only cell is gone, the student note added
+    assert len(nb.cells) == len(_course_nb().cells)
 
 
 def test_stub_raises_not_implemented_error_naming_the_exercise():
