@@ -111,6 +111,22 @@ def _to_stc(X_Am, active, prep, tmin, tstep):
                               subject=src[0].get("subject_his_id"))
 
 
+def _projector(projs, ch_names):
+    """P = I - U U^T, U an orthonormal basis of the projection vectors (on ch_names)."""
+    vectors = []
+    for proj in projs:
+        names = proj["data"]["col_names"]
+        for row in np.atleast_2d(proj["data"]["data"]):
+            v = np.array([row[names.index(c)] if c in names else 0.0 for c in ch_names])
+            if np.linalg.norm(v) > 0:
+                vectors.append(v / np.linalg.norm(v))
+    if not vectors:
+        return np.eye(len(ch_names))
+    U, s, _ = np.linalg.svd(np.array(vectors).T, full_matrices=False)
+    U = U[:, s > 1e-2 * s[0]]
+    return np.eye(len(ch_names)) - U @ U.T
+
+
 def _residual(evoked, prep, X_Am, active):
     """evoked - P L_active X (the data minus the sources' field, projectors applied)."""
     fwd = prep.forward
@@ -119,8 +135,7 @@ def _residual(evoked, prep, X_Am, active):
     predicted = fwd["sol"]["data"][rows][:, active] @ X_Am
     projs = [p for p in residual.info["projs"] if p["active"]]
     if projs:
-        P, _, _ = mne.io.proj.make_projector(projs, prep.ch_names)
-        predicted = P @ predicted
+        predicted = _projector(projs, prep.ch_names) @ predicted
     residual.data = residual.data - predicted
     return residual
 

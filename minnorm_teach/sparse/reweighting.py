@@ -22,7 +22,7 @@ from scipy.optimize import nnls
 
 from .objective import objective
 from .penalties import group_norms
-from .solvers import SparseSolution, mxne
+from .solvers import SparseSolution, check_problem, mxne
 
 __all__ = ["L05", "irmxne", "debias_scaling", "reweighting_weights"]
 
@@ -65,6 +65,7 @@ def irmxne(M, G, alpha, n_orient, *, n_mxne_iter=10, unit=1.0, weights_init=None
     Returns a SparseSolution whose ``gaps`` are the L0.5 objective after each reweighting
     (it decreases), not duality gaps.
     """
+    check_problem(M, G, n_orient)
     w = np.ones(G.shape[1]) if weights_init is None else np.asarray(weights_init, float)
     active = w != 0                                                               # 1.
     w = w[active]

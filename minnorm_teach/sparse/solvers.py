@@ -41,6 +41,20 @@ class SparseSolution:
         return X
 
 
+def check_problem(M, G, n_orient):
+    """Raise a clear error unless M is (n_channels, n_times) and G (n_channels, n_sources)
+    with n_sources a multiple of n_orient (1: fixed, 3: free/loose)."""
+    M, G = np.asarray(M), np.asarray(G)
+    if M.ndim != 2 or G.ndim != 2:
+        raise ValueError(f"M and G must be 2-D, got M with shape {M.shape} and G with shape "
+                         f"{G.shape}")
+    if G.shape[0] != M.shape[0]:
+        raise ValueError(f"G has {G.shape[0]} rows (channels) but M has {M.shape[0]}")
+    if n_orient not in (1, 3) or G.shape[1] % n_orient:
+        raise ValueError(f"n_orient must be 1 or 3 and divide G's {G.shape[1]} columns, "
+                         f"got n_orient={n_orient}")
+
+
 def _solution(X, gaps, n_iter, n_orient):
     active = source_mask(group_norms(X, n_orient) > 0, n_orient)
     return SparseSolution(X=X[active], active=active, gaps=tuple(gaps), n_iter=n_iter)
@@ -209,6 +223,9 @@ def mxne(M, G, alpha, n_orient, *, solver="bcd", active_set_size=10, maxit=3000,
     ``solver`` is "bcd", "fista" or "ista"; ``active_set_size=None`` solves on all sources.
     alpha is in whitened data units (``alpha_max(G, M, n_orient)`` gives the empty solution).
     """
+    check_problem(M, G, n_orient)
+    if solver not in ("bcd", "fista", "ista"):
+        raise ValueError(f"solver must be 'bcd', 'fista' or 'ista', got {solver!r}")
     penalty = L21(alpha=alpha, n_orient=n_orient)
     inner = {"bcd": bcd,
              "fista": lambda *a, **k: proximal_gradient(*a, accelerated=True, **k),

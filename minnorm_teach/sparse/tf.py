@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .penalties import location_mask, prox_l1_columns
-from .solvers import SparseSolution, block_lipschitz, single_threaded, working_set
+from .solvers import SparseSolution, block_lipschitz, check_problem, single_threaded, working_set
 
 __all__ = ["epsilon_norm", "L21L1", "prox_l21_l1", "tf_bcd", "tf_mxne", "alpha_max_tf"]
 
@@ -179,6 +179,7 @@ def tf_mxne(M, G, alpha_space, alpha_time, n_orient, *, wsize=64, tstep=4, activ
     Returns (solution, frame): ``solution.X`` holds the coefficients Z of the active sources,
     ``frame.synthesis(solution.X)`` their time courses.
     """
+    check_problem(M, G, n_orient)
     frame = _frame(wsize, tstep, M.shape[1])
     penalty = L21L1(alpha_space, alpha_time, n_orient, frame)
     return working_set(M, G, penalty, tf_bcd, active_set_size=active_set_size, maxit=maxit,

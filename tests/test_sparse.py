@@ -1,0 +1,238 @@
+"""Executable math for minnorm_teach.sparse: prox operators, the dual norms, the one duality
+gap, and the solvers' limiting cases, on small random problems (no MNE objects)."""
+
+import numpy as np
+import pytest
+from mne.inverse_sparse.mxne_debiasing import compute_bias
+from mne.inverse_sparse.mxne_optim import _Phi, dgap_l21, norm_epsilon
+from mne.time_frequency import istft as mne_istft
+from mne.time_frequency import stft as mne_stft
+from scipy.optimize import brentq
+
+from minnorm_teach import sparse as sp
+from minnorm_teach.sparse import tf as T
+from minnorm_teach.sparse.stft import frequency_counts
+
+
+def rel(a, b):
+    return float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
+
+
+def problem(n_orient, n_channels=30, n_locations=60, n_times=12, seed=0, n_true=3):
+    """A small MxNE problem with a few true locations and a little noise."""
+    rng = np.random.default_rng(seed)
+    G = rng.standard_normal((n_channels, n_locations * n_orient))
+    X = np.zeros((n_locations * n_orient, n_times))
+    for j in rng.choice(n_locations, n_true, replace=False):
+        X[j * n_orient:(j + 1) * n_orient] = rng.standard_normal((n_orient, n_times))
+    M = G @ X + 0.1 * rng.standard_normal((n_channels, n_times))
+    return M, G
+
+
+# ---------------------------------------------------------------- prox operators
+
+@pytest.mark.parametrize("n_orient", [1, 3])
+def test_prox_l21_moreau_identity(n_orient):
+    """prox_{tau ||.||_21}(z) + tau * proj_{B_2,inf}(z / tau) = z (Moreau decomposition)."""
+    rng = np.random.default_rng(1)
+    Z = rng.standard_normal((10 * n_orient, 7))
+    tau = 2.0
+    norms = np.repeat(sp.group_norms(Z / tau, n_orient), n_orient)[:, None]
+    projection = (Z / tau) / np.maximum(norms, 1.0)
+    assert rel(sp.prox_l21(Z, tau, n_orient) + tau * projection, Z) < 1e-14
+
+
+def test_prox_l21_fixed_is_soft_threshold_of_rows():
+    z = np.array([[3.0, 4.0], [0.3, 0.4], [0.0, 0.0]])           # row norms 5, 0.5, 0
+    out = sp.prox_l21(z, 1.0, 1)
+    assert np.allclose(out, [[2.4, 3.2], [0, 0], [0, 0]], rtol=0, atol=1e-15)
+
+
+def test_prox_l21_l1_is_a_minimiser():
+    """The composite prox is optimal: no perturbation lowers the prox objective."""
+    rng = np.random.default_rng(2)
+    counts = np.array([1.0, 2.0, 2.0, 1.0, 1.0, 2.0])
+    Z = rng.standard_normal((3, 6)) + 1j * rng.standard_normal((3, 6))
+
+    def f(Y):
+        diff = (np.abs(Y - Z) ** 2) @ counts
+        l21 = np.sqrt(((np.abs(Y) ** 2) @ counts).sum())
+        l1 = np.sqrt((np.abs(Y) ** 2).sum(axis=0)) @ counts
+        return 0.5 * diff.sum() + 0.7 * l21 + 0.4 * l1
+
+    Y = T.prox_l21_l1(Z, 0.7, 0.4, 3, counts)
+    best = f(Y)
+    for _ in range(300):
+        step = 1e-3 * (rng.standard_normal(Z.shape) + 1j * rng.standard_normal(Z.shape))
+        assert f(Y + step) >= best - 1e-12
+
+
+# ---------------------------------------------------------------- dual norms
+
+def _epsilon_root(y, l1_ratio, counts):
+    """nu solving ||S_{rho nu}(y)||_c = (1 - rho) nu, by bisection (brentq)."""
+    def h(nu):
+        return np.sqrt(np.sum(counts * np.maximum(y - l1_ratio * nu, 0) ** 2)) \
+            - (1 - l1_ratio) * nu
+    return brentq(h, 1e-12, y.max() / l1_ratio + 1.0, xtol=1e-15, rtol=1e-15)
+
+
+@pytest.mark.parametrize("l1_ratio", [0.0, 0.05, 0.3, 0.6, 1.0])
+def test_epsilon_norm_solves_its_equation_and_matches_mne(l1_ratio):
+    rng = np.random.default_rng(3)
+    wsize, n_step = 16, 5
+    counts = frequency_counts(wsize, n_step)
+    y = np.abs(rng.standard_normal(counts.size))
+    ours = float(T.epsilon_norm(y, l1_ratio, counts)[0])
+    phi = _Phi(np.array([wsize]), np.array([4]), np.array([counts.size]), 20)
+    assert abs(ours - norm_epsilon(y, l1_ratio, phi)) <= 1e-12 * ours
+    if 0 < l1_ratio < 1:
+        root = _epsilon_root(y, l1_ratio, counts)
+        assert abs(ours - root) <= 1e-12 * root
+
+
+def test_epsilon_norm_single_dominant_coefficient_differs_from_mne():
+    """MNE 1.13's ``norm_epsilon`` returns max(y) when a single entry exceeds rho * max(y),
+    ignoring that this entry may be counted twice (a non-DC frequency); the exact dual norm
+    is then y sqrt(2) / ((1 - rho) + rho sqrt(2)) > max(y). Ours is the root of the equation."""
+    rng = np.random.default_rng(3)
+    counts = frequency_counts(16, 5)
+    y = np.abs(rng.standard_normal(counts.size))
+    l1_ratio = 0.9
+    assert np.sum(y > l1_ratio * y.max()) == 1 and counts[np.argmax(y)] == 2
+    ours = float(T.epsilon_norm(y, l1_ratio, counts)[0])
+    assert abs(ours - _epsilon_root(y, l1_ratio, counts)) <= 1e-12 * ours
+    exact = y.max() * np.sqrt(2) / ((1 - l1_ratio) + l1_ratio * np.sqrt(2))
+    assert abs(ours - exact) <= 1e-12 * ours
+    phi = _Phi(np.array([16]), np.array([4]), np.array([counts.size]), 20)
+    assert norm_epsilon(y, l1_ratio, phi) == y.max() < ours
+
+
+def test_alpha_max_gives_the_empty_solution():
+    M, G = problem(3)
+    a_max = sp.alpha_max(G, M, 3)
+    assert not sp.mxne(M, G, 1.0001 * a_max, 3).active.any()
+    assert sp.mxne(M, G, 0.99 * a_max, 3).active.any()
+    # X = 0 has zero gap for alpha >= alpha_max
+    empty = np.zeros(G.shape[1], dtype=bool)
+    assert sp.duality_gap(M, G, np.zeros((0, M.shape[1])), empty, sp.L21(a_max, 3)).gap == 0
+
+
+@pytest.mark.parametrize("n_orient", [1, 3])
+def test_duality_gap_is_mnes_and_nonnegative(n_orient):
+    M, G = problem(n_orient)
+    rng = np.random.default_rng(4)
+    alpha = 0.3 * sp.alpha_max(G, M, n_orient)
+    active = np.repeat(rng.random(G.shape[1] // n_orient) < 0.2, n_orient)
+    X = rng.standard_normal((active.sum(), M.shape[1]))
+    ours = sp.duality_gap(M, G, X, active, sp.L21(alpha, n_orient))
+    gap, p_obj, d_obj, _ = dgap_l21(M, G, X, active, alpha, n_orient)
+    assert ours.gap > 0
+    assert abs(ours.gap - gap) <= 1e-12 * abs(p_obj)
+    assert abs(ours.primal - p_obj) <= 1e-12 * p_obj
+
+
+# ---------------------------------------------------------------- solvers
+
+@pytest.mark.parametrize("n_orient", [1, 3])
+def test_all_solvers_reach_the_same_objective(n_orient):
+    M, G = problem(n_orient)
+    alpha = 0.2 * sp.alpha_max(G, M, n_orient)
+    tol = 1e-10 * np.sum(M**2)
+    penalty = sp.L21(alpha, n_orient)
+    values, supports = {}, {}
+    for name, kw in {"bcd": dict(solver="bcd", active_set_size=None),
+                     "bcd+working set": dict(solver="bcd", active_set_size=5),
+                     "fista": dict(solver="fista", active_set_size=None),
+                     "ista": dict(solver="ista", active_set_size=None)}.items():
+        sol = sp.mxne(M, G, alpha, n_orient, tol=tol, maxit=200000, **kw)
+        gap = sp.duality_gap(M, G, sol.X, sol.active, penalty)
+        assert gap.gap < tol, name
+        values[name], supports[name] = gap.primal, sol.active
+    p = values["bcd"]
+    for name, value in values.items():
+        assert abs(value - p) <= 2 * tol, name
+        assert np.array_equal(supports[name], supports["bcd"]), name
+
+
+def test_irmxne_with_one_iteration_is_mxne():
+    M, G = problem(3)
+    alpha = 0.3 * sp.alpha_max(G, M, 3)
+    tol = 1e-12 * np.sum(M**2)
+    a = sp.mxne(M, G, alpha, 3, tol=tol)
+    b = sp.irmxne(M, G, alpha, 3, n_mxne_iter=1, tol=tol)
+    assert np.array_equal(a.active, b.active)
+    assert rel(b.X, a.X) < 1e-10
+
+
+def test_irmxne_decreases_the_l05_objective_and_is_sparser():
+    M, G = problem(1, n_true=4, seed=5)
+    alpha = 0.1 * sp.alpha_max(G, M, 1)
+    sol = sp.irmxne(M, G, alpha, 1, n_mxne_iter=8, tol=1e-10 * np.sum(M**2))
+    assert np.all(np.diff(sol.gaps) <= 1e-9 * sol.gaps[0])
+    assert sol.active.sum() <= sp.mxne(M, G, alpha, 1, tol=1e-10 * np.sum(M**2)).active.sum()
+
+
+@pytest.mark.parametrize("n_orient", [1, 3])
+def test_tf_mxne_without_time_penalty_is_mxne(n_orient):
+    M, G = problem(n_orient, n_times=24)
+    alpha = 0.3 * sp.alpha_max(G, M, n_orient)
+    tol = 1e-12 * np.sum(M**2)
+    a = sp.mxne(M, G, alpha, n_orient, tol=tol)
+    frame = sp.make_frame(8, 4, M.shape[1])
+    # with l1_ratio = 0 the epsilon-norm is the L2 norm: same alpha_max (tight frame)
+    assert abs(sp.alpha_max_tf(G, M, frame, 0.0, n_orient) - sp.alpha_max(G, M, n_orient)) \
+        <= 1e-12 * alpha
+    sol, frame = sp.tf_mxne(M, G, alpha, 0.0, n_orient, wsize=8, tstep=4, tol=tol)
+    assert np.array_equal(sol.active, a.active)
+    assert rel(frame.synthesis(sol.X), a.X) < 1e-6
+
+
+def test_debias_is_the_exact_constrained_least_squares():
+    M, G = problem(3)
+    sol = sp.mxne(M, G, 0.4 * sp.alpha_max(G, M, 3), 3, tol=1e-12 * np.sum(M**2))
+    G_a = G[:, sol.active]
+    d = sp.debias_scaling(M, G_a, sol.X, 3)
+    assert np.all(d >= 1) and np.any(d > 1)             # L21 shrinks: the refit scales up
+    mne_d = compute_bias(M, G_a, sol.X, max_iter=100000, tol=1e-13, n_orient=3)
+    assert rel(d, mne_d) < 1e-8
+    # KKT: the gradient of the fit vanishes on every scale that is > 1
+    R = M - G_a @ (sol.X * d[:, None])
+    grad = np.sum((G_a.T @ R) * sol.X, axis=1).reshape(-1, 3).sum(axis=1)
+    free = d[::3] > 1
+    assert np.max(np.abs(grad[free])) < 1e-8 * np.sum(M**2)
+
+
+# ---------------------------------------------------------------- STFT
+
+@pytest.mark.parametrize("wsize,tstep,n_times", [(64, 4, 141), (16, 4, 71), (32, 16, 50)])
+def test_stft_matches_mne_and_is_a_tight_frame(wsize, tstep, n_times):
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((3, n_times))
+    Z = sp.stft(x, wsize, tstep)
+    assert rel(Z, mne_stft(x, wsize, tstep, verbose=False)) < 1e-12
+    assert rel(sp.istft(Z, tstep, n_times), x) < 1e-12                   # inverse exact
+    assert rel(sp.istft(Z, tstep, n_times), mne_istft(Z, tstep, n_times)) < 1e-12
+    frame = sp.make_frame(wsize, tstep, n_times)
+    Zf = frame.analysis(x)
+    assert rel(frame.norms2(Zf), np.sum(x**2, axis=1)) < 1e-12         # energy preserved
+    W = rng.standard_normal(Zf.shape) + 1j * rng.standard_normal(Zf.shape)
+    lhs = np.sum(frame.counts * (Zf * W.conj()).real)                     # <Phi x, W>
+    rhs = np.sum(x * frame.synthesis(W))                                  # <x, Phi^H W>
+    assert abs(lhs - rhs) < 1e-12 * abs(rhs)
+
+
+# ---------------------------------------------------------------- bad inputs
+
+def test_bad_inputs_have_clear_messages():
+    M, G = problem(1)
+    with pytest.raises(ValueError, match="G has 30 rows .* but M has 29"):
+        sp.mxne(M[:29], G, 1.0, 1)
+    with pytest.raises(ValueError, match="n_orient must be 1 or 3"):
+        sp.mxne(M, G[:, :59], 1.0, 3)
+    with pytest.raises(ValueError, match="solver must be"):
+        sp.mxne(M, G, 1.0, 1, solver="cd")
+    with pytest.raises(ValueError, match="wsize must be a multiple of 4"):
+        sp.stft(M, 10, 2)
+    with pytest.raises(ValueError, match="tstep must be even"):
+        sp.make_frame(16, 3, 20)
