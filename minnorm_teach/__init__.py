@@ -8,6 +8,8 @@ The reference package of the minnorm-course. Arrays inside, MNE objects at the e
 - :mod:`minnorm_teach.linalg`    generalized inverse, Tikhonov, SVD kernels, choosing lambda
 - :mod:`minnorm_teach.whitening`, :mod:`minnorm_teach.priors`, :mod:`minnorm_teach.inverse`
                                  MNE-Python's inverse operator rebuilt
+- :mod:`minnorm_teach.noise_norm`, :mod:`minnorm_teach.resolution`
+                                 dSPM, sLORETA, eLORETA; resolution matrix and its metrics
 - :mod:`minnorm_teach.sparse`    MxNE, irMxNE, TF-MxNE
 - :mod:`minnorm_teach.viz`       figures (``plot_*(..., ax=None)``)
 
@@ -36,8 +38,8 @@ _PUBLIC = {
     "load_course_data": "datasets",
     "load_sample_data": "datasets",
 }
-_SUBMODULES = {"check", "datasets", "linalg", "whitening", "priors", "inverse", "sparse",
-               "viz", "notation", "resolution", "exercises"}
+_SUBMODULES = {"check", "datasets", "linalg", "whitening", "priors", "inverse", "noise_norm",
+               "resolution", "sparse", "viz", "notation"}
 
 __all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
 
