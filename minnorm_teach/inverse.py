@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import mne
 import numpy as np
+from scipy import linalg
 
 from . import priors, whitening
 
@@ -308,7 +309,7 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     L_tilde = white.W @ L * np.sqrt(R0)
     trace_LRLT = priors.weighted_trace(L_tilde)
     c = priors.trace_scale(L_tilde, white.n_nzero)
-    U, s, Vt = np.linalg.svd(L_tilde * np.sqrt(c), full_matrices=False)
+    U, s, Vt = linalg.svd(L_tilde * np.sqrt(c), full_matrices=False)
     return InverseOperator(
         ch_names=ch_names, info=info_used, P=P, C=white.C, eig=white.eig, E=white.E,
         W=white.W, rank=white.n_nzero, rank_by_group=white.rank, L=L, depth_prior=depth_w,

@@ -1,0 +1,106 @@
+"""Unit tests of minnorm_teach.whitening: W C W^T = I, ranks, projectors, bad inputs."""
+
+import mne
+import numpy as np
+import pytest
+
+from minnorm_teach import whitening
+
+rng = np.random.default_rng(0)
+
+
+def _toy(n_meg=8, n_eeg=5):
+    """A covariance with an SSP direction on MEG and the average reference on EEG."""
+    n = n_meg + n_eeg
+    A = rng.normal(size=(n, 4 * n))
+    scales = np.r_[np.full(n_meg, 1e-12), np.full(n_eeg, 1e-6)]
+    C = scales[:, None] * (A @ A.T / (4 * n)) * scales[None, :]
+    names = [f"MEG {i:03d}" for i in range(n_meg)] + [f"EEG {i:03d}" for i in range(n_eeg)]
+    types = ("mag",) * n_meg + ("eeg",) * n_eeg
+    ssp = np.r_[rng.normal(size=n_meg), np.zeros(n_eeg)]
+    avg = np.r_[np.zeros(n_meg), np.ones(n_eeg)]
+    Q, _ = np.linalg.qr(np.c_[ssp, avg])
+    P = np.eye(n) - Q @ Q.T
+    return C, P, names, types
+
+
+def test_whitener_identity_on_kept_subspace():
+    C, P, _, types = _toy()
+    C_P = P @ C @ P.T
+    groups = whitening.channel_groups(types)
+    ranks = whitening.noise_cov_rank(C_P, types)
+    assert ranks == {"meg": 7, "eeg": 4}
+    eig, E = whitening.eigh_by_group(C_P, groups, ranks)
+    W = whitening.whitener_from_eigh(eig, E)
+    assert W.shape == (13, 13) and np.sum(~W.any(axis=1)) == 2       # two zero rows
+    # W C_P W^T is the identity on the kept components, per group (cross terms ignored)
+    C_block = np.zeros_like(C_P)
+    for idx in groups.values():
+        C_block[np.ix_(idx, idx)] = C_P[np.ix_(idx, idx)]
+    keep = eig > 0
+    np.testing.assert_allclose((W @ C_block @ W.T)[np.ix_(keep, keep)], np.eye(11), atol=1e-10)
+    W_pca = whitening.whitener_from_eigh(eig, E, pca=True)
+    assert W_pca.shape == (11, 13)
+    np.testing.assert_allclose(W_pca @ C_block @ W_pca.T, np.eye(11), atol=1e-10)
+    colorer = whitening.colorer_from_eigh(eig, E)
+    np.testing.assert_allclose(colorer @ colorer.T, C_block, rtol=0, atol=1e-10 * C_block.max())
+
+
+def test_rank_options():
+    C, P, _, types = _toy()
+    C_P = P @ C @ P.T
+    assert whitening.noise_cov_rank(C_P, types, rank={"meg": 5}) == {"meg": 5, "eeg": 4}
+    assert whitening.noise_cov_rank(C_P, types, rank="info",
+                                    n_proj={"meg": 1, "eeg": 1}) == {"meg": 7, "eeg": 4}
+    with pytest.raises(ValueError, match="group has 8 channels"):
+        whitening.noise_cov_rank(C_P, types, rank={"meg": 9})
+    with pytest.raises(ValueError, match="rank must be"):
+        whitening.noise_cov_rank(C_P, types, rank=300)
+    with pytest.raises(ValueError, match="13 channel types"):
+        whitening.noise_cov_rank(C_P[:12, :12], types)
+
+
+def test_estimate_rank_is_scale_aware():
+    A = rng.normal(size=(4, 3))
+    C = A @ A.T * 1e-26                       # rank 3, in T^2
+    assert whitening.estimate_rank(C, np.full(4, 1e12)) == 3
+    with pytest.raises(ValueError, match="scales"):
+        whitening.estimate_rank(C, np.ones(3))
+
+
+def test_projector_from_mne_projs():
+    names = ["EEG 1", "EEG 2", "EEG 3", "EEG 4"]
+    info = mne.create_info(names, 100.0, "eeg")
+    proj = mne.Projection(data=dict(nrow=1, ncol=4, row_names=None, col_names=names,
+                                    data=np.ones((1, 4))), desc="avg", kind=3, active=False)
+    P, n_proj = whitening.projector([proj, proj], names)            # duplicates count once
+    assert n_proj == 1
+    np.testing.assert_allclose(P, np.eye(4) - 0.25, atol=1e-15)
+    P_mne, _, _ = mne._fiff.proj.make_projector([proj], names)
+    np.testing.assert_allclose(P, P_mne, atol=1e-15)
+    assert whitening.projector([], names)[1] == 0
+    assert info["nchan"] == 4
+
+
+def test_make_whitener_bad_inputs():
+    names = ["EEG 1", "EEG 2", "EEG 3"]
+    info = mne.create_info(names, 100.0, "eeg")
+    cov = mne.Covariance(np.eye(2) * 1e-12, names[:2], [], [], 10)
+    with pytest.raises(ValueError, match="missing from the noise covariance"):
+        whitening.make_whitener(cov, info, names)
+    bad = mne.Covariance(np.eye(3) * 1e-12, names[:2], [], [], 10)
+    with pytest.raises(ValueError, match="lists 2 channel names"):
+        whitening.make_whitener(bad, info, names[:2])
+    eog = mne.create_info(["EOG"], 100.0, "eog")
+    with pytest.raises(ValueError, match="mag, grad and eeg"):
+        whitening.channel_types(eog, ["EOG"])
+
+
+def test_make_whitener_reorders_by_name():
+    names = ["EEG 1", "EEG 2", "EEG 3"]
+    info = mne.create_info(names, 100.0, "eeg")
+    C = np.diag([1.0, 2.0, 3.0]) * 1e-12
+    cov = mne.Covariance(C[::-1, ::-1], names[::-1], [], [], 10)
+    white = whitening.make_whitener(cov, info, names)
+    np.testing.assert_allclose(white.C, C)
+    assert white.n_nzero == 3 and "rank 3" in repr(white)
