@@ -192,7 +192,7 @@ def _build_into_cache(target, spacing, seed, verbose):
     if verbose:
         print(f"Building the course dataset ({spacing}) in {target} (about 30 s, once) ...")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), mne.use_log_level("WARNING"):
             warnings.filterwarnings("ignore", message="No average EEG reference")
             build_info = build(tmp, spacing=spacing, seed=seed)
         build_info["build_seconds"] = round(time.perf_counter() - start, 1)
