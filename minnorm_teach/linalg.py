@@ -254,9 +254,11 @@ def brainstorm_kernel(L, snr):
 # ----------------------------------------------------------------------------- one SVD, many eps
 def _projections(usv, b):
     """beta = U^T b and the squared norm of b outside the column space of U, per time summed."""
-    b = _as_data(b, usv.U.shape[0])
+    n_channels, k = usv.U.shape
+    b = _as_data(b, n_channels)
     beta = usv.U.T @ b
-    outside = max(float(np.sum(b ** 2) - np.sum(beta ** 2)), 0.0)
+    # U square: b lies in its span exactly (no cancellation error); otherwise ||b - U U^T b||^2
+    outside = 0.0 if k == n_channels else float(np.sum((b - usv.U @ beta) ** 2))
     beta2 = beta ** 2 if beta.ndim == 1 else np.sum(beta ** 2, axis=1)
     return beta, beta2, outside
 
@@ -422,7 +424,8 @@ def lambda2_from_fieldtrip(lam, *, prewhiten=True):
     """MNE lambda2 equivalent of FieldTrip's ``cfg.mne.lambda`` (with ``scalesourcecov='yes'``).
 
     Prewhitened branch: kernel R^{1/2} V diag(s / (s^2 + lambda)) U^T P, so lambda2 = lambda.
-    Non-whitened branch: R A^T (A R A^T + lambda^2 C)^{-1}, so lambda2 = lambda^2.
+    Non-whitened branch: R A^T (A R A^T + lambda^2 C)^{-1}, so lambda2 = lambda^2 (exactly when
+    the source scaling tr(A R A^T) = tr(C) matches MNE's, e.g. for a white C; close otherwise).
     The tutorial value ``lambda = 3`` (prewhitened) is MNE lambda2 = 3, i.e. SNR = 0.58, not 3.
     """
     lam = float(lam)

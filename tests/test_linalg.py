@@ -282,3 +282,17 @@ def test_gcv_n_data_for_projected_data(picard_problem):
     assert fixed.eps_best > grid[0]
     with pytest.raises(ValueError, match="n_data must be between 1 and 30"):
         la.gcv(L, b, grid, n_data=31)
+
+
+def test_norms_with_fewer_singular_vectors_than_channels():
+    """A tall L (more channels than sources): U is not square, the residual keeps the part of
+    b outside the column space of L."""
+    rng = np.random.default_rng(3)
+    L = rng.standard_normal((9, 4))
+    b = rng.standard_normal(9)
+    usv = la.svd(L)
+    assert usv.U.shape == (9, 4)
+    rho, eta = la.tikhonov_norms(usv, b, 0.5)
+    j = np.linalg.solve(L.T @ L + 0.5 * np.eye(4), L.T @ b)
+    assert np.isclose(rho, np.linalg.norm(b - L @ j), rtol=1e-12)
+    assert np.isclose(eta, np.linalg.norm(j), rtol=1e-12)
