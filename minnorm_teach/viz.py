@@ -168,12 +168,13 @@ def plot_sensor_layout(info, source_rr=None, *, ax=None, elev=15, azim=-60):
 
 
 def plot_field(values, info, ch_type, *, ax=None, title="", units="fT", scale=1e15,
-               cmap="RdBu_r"):
+               cmap="RdBu_r", vlim=None):
     """A topographic map of one value per channel of ``ch_type`` ('mag', 'grad' or 'eeg').
 
     ``values`` has one entry per channel of that type in ``info`` (bad channels included);
     gradiometer pairs are combined by MNE into their vector length. The colour bar is in ``units``
-    (values are multiplied by ``scale``).
+    (values are multiplied by ``scale``); ``vlim`` fixes the colour range (in those units), e.g.
+    to draw two maps on the same scale.
     """
     picks = mne.pick_types(info, meg=ch_type if ch_type != "eeg" else False,
                            eeg=ch_type == "eeg", exclude=[])
@@ -187,7 +188,7 @@ def plot_field(values, info, ch_type, *, ax=None, title="", units="fT", scale=1e
     with sub._unlock():
         sub["bads"] = []
     im, _ = mne.viz.plot_topomap(values * scale, sub, axes=ax, show=False, cmap=cmap,
-                                 ch_type=ch_type)
+                                 ch_type=ch_type, vlim=vlim if vlim else (None, None))
     plt.colorbar(im, ax=ax, shrink=0.7, label=units)
     ax.set_title(title, fontsize=9)
     return ax
@@ -315,3 +316,51 @@ def plot_metric_distributions(metrics, *, names=("peak_err", "sd_ext"), ax=None)
 
 
 __all__ += ["plot_point_spreads", "plot_metric_distributions"]
+
+
+def plot_gap_history(gaps, *, every=1, ax=None, tol=None):
+    """Duality gap against iteration for several solvers: ``gaps`` maps a name to the gaps
+    recorded every ``every`` iterations (a SparseSolution's ``gaps``)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    for name, values in gaps.items():
+        values = np.asarray(values, dtype=float)
+        ax.semilogy(every * np.arange(1, len(values) + 1), np.maximum(values, 1e-300), ".-",
+                    ms=3, label=name)
+    if tol is not None:
+        ax.axhline(tol, color="0.5", ls=":", label="tol")
+    ax.set_xlabel("iteration (passes / gradient steps)")
+    ax.set_ylabel("duality gap (whitened units²)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_penalty_majorant(t_k, *, ax=None):
+    """t -> t^(1/2) and its tangent at t_k, the majorant that irMxNE minimises (MM)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    t = np.linspace(0, 3 * t_k, 300)
+    ax.plot(t, np.sqrt(t), label="penalty $\\|X_j\\|^{1/2}$")
+    ax.plot(t, np.sqrt(t_k) + (t - t_k) / (2 * np.sqrt(t_k)), "--",
+            label="majorant (tangent at $t_k$)")
+    ax.plot(t, t, ":", label="L1 ($\\|X_j\\|$)")
+    ax.plot([t_k], [np.sqrt(t_k)], "ko")
+    ax.set_xlabel("$\\|X_j\\|_F$ (whitened units)")
+    ax.set_ylabel("penalty")
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_tf_map(Z, frame, sfreq, *, tmin=0.0, ax=None):
+    """|Z| of one source's STFT coefficients as an image (time in ms, frequency in Hz)."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3.2))
+    image = np.abs(np.asarray(Z)).reshape(frame.n_freq, frame.n_step)
+    freqs = np.arange(frame.n_freq) * sfreq / frame.wsize
+    times = (tmin + np.arange(frame.n_step) * frame.tstep / sfreq) * 1e3
+    mesh = ax.pcolormesh(times, freqs, image, shading="nearest", cmap="viridis")
+    ax.set_xlabel("time (ms)")
+    ax.set_ylabel("frequency (Hz)")
+    ax.figure.colorbar(mesh, ax=ax, label="|Z| (whitened units)")
+    return ax

@@ -65,6 +65,18 @@ def _gap_full(M, G, X, penalty):
     return duality_gap(M, G, X[active], active, penalty).gap
 
 
+def single_threaded(solver):
+    """Run ``solver`` with one BLAS thread: block updates multiply tiny matrices, for which
+    thread start-up (and oversubscription on a shared machine) costs more than the product."""
+    def wrapped(*args, **kwargs):
+        with threadpool_limits(limits=1, user_api="blas"):
+            return solver(*args, **kwargs)
+
+    wrapped.__name__, wrapped.__doc__ = solver.__name__, solver.__doc__
+    return wrapped
+
+
+@single_threaded
 def proximal_gradient(M, G, penalty, *, X_init=None, maxit=1000, tol=1e-8, accelerated=True,
                       dgap_freq=10):
     """ISTA (accelerated=False) or FISTA (True, Beck & Teboulle 2009) for MxNE.
@@ -131,17 +143,6 @@ def anderson_extrapolation(iterates):
     z = np.linalg.solve(C, np.ones(len(C)))
     c = z / z.sum()
     return np.tensordot(c, np.array(iterates[:-1]), axes=1)
-
-
-def single_threaded(solver):
-    """Run ``solver`` with one BLAS thread: block updates multiply tiny matrices, for which
-    thread start-up (and oversubscription on a shared machine) costs more than the product."""
-    def wrapped(*args, **kwargs):
-        with threadpool_limits(limits=1, user_api="blas"):
-            return solver(*args, **kwargs)
-
-    wrapped.__name__, wrapped.__doc__ = solver.__name__, solver.__doc__
-    return wrapped
 
 
 @single_threaded
