@@ -32,7 +32,8 @@ import mne
 import numpy as np
 from scipy import linalg
 
-__all__ = ["RANK_SCALINGS", "Whitener", "channel_types", "channel_groups", "projector",
+__all__ = ["RANK_SCALINGS", "Whitener", "empirical_covariance", "whitened_gfp", "channel_types",
+           "channel_groups", "projector",
            "estimate_rank", "noise_cov_rank", "eigh_by_group", "whitener_from_eigh",
            "colorer_from_eigh", "make_whitener", "pick_cov"]
 
@@ -297,3 +298,39 @@ def make_whitener(noise_cov, info, ch_names=None, *, rank=None, pca=False, projs
     W = whitener_from_eigh(eig, E, pca=pca)
     return Whitener(ch_names=ch_names, ch_types=ch_types, C=C, P=P, rank=ranks, eig=eig, E=E,
                     W=W, pca=bool(pca))
+
+
+def empirical_covariance(X):
+    """C = sum_e X_e X_e^T / (n_samples - 1), over baseline-corrected epochs.
+
+    The baseline correction makes each epoch's baseline mean zero, so no mean is removed here.
+    MNE: ``mne.compute_covariance(epochs, tmax=0, method="empirical")`` (``nfree = n - 1``).
+
+    Parameters
+    ----------
+    X : (n_epochs, n_channels, n_times)
+
+    Returns
+    -------
+    C : (n_channels, n_channels)
+    """
+    X = np.asarray(X, float)
+    if X.ndim != 3:
+        raise ValueError(f"X must be (n_epochs, n_channels, n_times), got shape {X.shape}")
+    n_epochs, n_channels, n_times = X.shape
+    stacked = np.moveaxis(X, 1, 0).reshape(n_channels, n_epochs * n_times)
+    return stacked @ stacked.T / (n_epochs * n_times - 1)
+
+
+def whitened_gfp(b, W, rank):
+    """GFP of whitened data: sqrt(||W b(t)||^2 / rank) per time sample; ~1 for pure noise.
+
+    Parameters
+    ----------
+    b : (n_channels, n_times)  data (already projected, or with P inside W)
+    W : (n_rows, n_channels)  whitener at the data's nave
+    rank : int  number of whitened components (the zero rows of W add nothing)
+    """
+    if W.shape[1] != b.shape[0]:
+        raise ValueError(f"W has {W.shape[1]} columns but b has {b.shape[0]} channels")
+    return np.sqrt(np.sum((W @ b) ** 2, axis=0) / rank)
