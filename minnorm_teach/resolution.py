@@ -112,13 +112,20 @@ def _chunks(n, progress, desc):
 def peak_localisation_error(F, positions):
     """||r_{argmax_i |F_ik|} - r_k|| per column k, (n,) in the units of positions."""
     positions = _check_positions(F, positions)
-    return np.linalg.norm(positions[np.argmax(np.abs(F), axis=0)] - positions, axis=1)
+    return _peak_error(np.abs(F), positions)
+
+
+def _peak_error(A, positions):
+    return np.linalg.norm(positions[np.argmax(A, axis=0)] - positions, axis=1)
 
 
 def centre_of_gravity_error(F, positions):
     """||sum_i |F_ik| r_i / sum_i |F_ik| - r_k|| per column k."""
     positions = _check_positions(F, positions)
-    A = np.abs(F)
+    return _cog_error(np.abs(F), positions)
+
+
+def _cog_error(A, positions):
     cog = (A.T @ positions) / A.sum(axis=0)[:, None]
     return np.linalg.norm(cog - positions, axis=1)
 
@@ -208,10 +215,11 @@ def compute_metrics(resmat, positions, function="psf", *, progress=True):
         Source positions in m (:func:`source_positions`).
     function : {"psf", "ctf"}
     """
-    A = np.ascontiguousarray(np.abs(_columns(resmat, function)))    # |F|, one copy
-    return ResolutionMetrics(function=function,
-                             peak_err=peak_localisation_error(A, positions),
-                             cog_err=centre_of_gravity_error(A, positions),
+    F = _columns(resmat, function)
+    positions = _check_positions(F, positions)
+    A = np.abs(F, order="C")                                    # |F|, computed once
+    return ResolutionMetrics(function=function, peak_err=_peak_error(A, positions),
+                             cog_err=_cog_error(A, positions),
                              sd_ext=spatial_deviation(A, positions, progress=progress))
 
 
