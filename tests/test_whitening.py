@@ -104,3 +104,26 @@ def test_make_whitener_reorders_by_name():
     white = whitening.make_whitener(cov, info, names)
     np.testing.assert_allclose(white.C, C)
     assert white.n_nzero == 3 and "rank 3" in repr(white)
+
+
+def test_empirical_covariance_closed_form():
+    X = rng.normal(size=(4, 3, 10))
+    stacked = np.concatenate(list(X), axis=1)                       # (3, 40)
+    np.testing.assert_allclose(whitening.empirical_covariance(X), stacked @ stacked.T / 39)
+    with pytest.raises(ValueError, match="n_epochs, n_channels, n_times"):
+        whitening.empirical_covariance(np.ones((3, 10)))
+
+
+def test_whitened_gfp_of_white_noise_is_one():
+    C, P, _, types = _toy()
+    C_P = P @ C @ P.T
+    groups = whitening.channel_groups(types)
+    ranks = whitening.noise_cov_rank(C_P, types)
+    eig, E = whitening.eigh_by_group(C_P, groups, ranks)
+    W = whitening.whitener_from_eigh(eig, E)
+    colorer = whitening.colorer_from_eigh(eig, E)
+    noise = colorer @ rng.normal(size=(13, 20000))                  # covariance = C per group
+    gfp = whitening.whitened_gfp(noise, W, int(np.sum(eig > 0)))
+    assert np.mean(gfp ** 2) == pytest.approx(1.0, abs=0.02)
+    with pytest.raises(ValueError, match="13 columns but b has 12 channels"):
+        whitening.whitened_gfp(noise[:12], W, 11)
