@@ -60,9 +60,13 @@ def _solution(X, gaps, n_iter, n_orient):
     return SparseSolution(X=X[active], active=active, gaps=tuple(gaps), n_iter=n_iter)
 
 
-def _gap_full(M, G, X, penalty):
+def _gap_full(M, G, X, penalty, best_dual=-np.inf):
+    """Primal minus the best dual value seen so far (every dual value is a lower bound on the
+    optimum, so this is still an upper bound on P(X) - P*); returns (gap, best_dual)."""
     active = source_mask(group_norms(X, penalty.n_orient) > 0, penalty.n_orient)
-    return duality_gap(M, G, X[active], active, penalty).gap
+    value = duality_gap(M, G, X[active], active, penalty)
+    best_dual = max(best_dual, value.dual)
+    return value.primal - best_dual, best_dual
 
 
 def single_threaded(solver):
@@ -85,12 +89,12 @@ def proximal_gradient(M, G, penalty, *, X_init=None, maxit=1000, tol=1e-8, accel
     2. X_new = prox_{Omega / L}(Y + G^T (M - G Y) / L)
     3. FISTA: t_new = (1 + sqrt(1 + 4 t^2)) / 2, Y = X_new + (t - 1) / t_new (X_new - X);
        ISTA: Y = X_new
-    4. every dgap_freq steps: stop when duality_gap < tol
+    4. every dgap_freq steps: stop when primal - (best dual so far) < tol
     """
     n_times = M.shape[1]
     X = np.zeros((G.shape[1], n_times)) if X_init is None else X_init.copy()
     lipschitz = np.linalg.norm(G, ord=2) ** 2                                  # 1.
-    Y, t, gaps = X.copy(), 1.0, []
+    Y, t, gaps, best_dual = X.copy(), 1.0, [], -np.inf
     for it in range(1, maxit + 1):
         X_new = penalty.prox(Y + G.T @ (M - G @ Y) / lipschitz, 1.0 / lipschitz)  # 2.
         if accelerated:                                                            # 3.
@@ -101,8 +105,9 @@ def proximal_gradient(M, G, penalty, *, X_init=None, maxit=1000, tol=1e-8, accel
             Y = X_new
         X = X_new
         if it % dgap_freq == 0:                                                    # 4.
-            gaps.append(_gap_full(M, G, X, penalty))
-            if gaps[-1] < tol:
+            gap, best_dual = _gap_full(M, G, X, penalty, best_dual)
+            gaps.append(gap)
+            if gap < tol:
                 break
     return _solution(X, gaps, it, penalty.n_orient)
 
@@ -152,14 +157,14 @@ def bcd(M, G, penalty, *, X_init=None, maxit=3000, tol=1e-8, dgap_freq=10, ander
     1. L_j = ||G_j^T G_j||_2 for each location (block Lipschitz constants)
     2. sweep: X_j <- prox_{alpha/L_j}(X_j + G_j^T R / L_j), R updated in place
     3. every anderson+1 sweeps: extrapolate the last iterates, keep it if P decreases
-    4. every dgap_freq sweeps: stop when duality_gap < tol
+    4. every dgap_freq sweeps: stop when primal - (best dual so far) < tol
     """
     n_orient, alpha = penalty.n_orient, penalty.alpha
     X = np.zeros((G.shape[1], M.shape[1])) if X_init is None else X_init.copy()
     R = M - G @ X
     lipschitz = block_lipschitz(G, n_orient)                                      # 1.
     everything = np.ones(G.shape[1], dtype=bool)
-    history, gaps = [], []
+    history, gaps, best_dual = [], [], -np.inf
     for it in range(1, maxit + 1):
         _bcd_pass(G, X, R, lipschitz, alpha, n_orient)                            # 2.
         if anderson:                                                              # 3.
@@ -172,8 +177,9 @@ def bcd(M, G, penalty, *, X_init=None, maxit=3000, tol=1e-8, dgap_freq=10, ander
                     X = X_acc
                     R = M - G @ X
         if it % dgap_freq == 0:                                                   # 4.
-            gaps.append(_gap_full(M, G, X, penalty))
-            if gaps[-1] < tol:
+            gap, best_dual = _gap_full(M, G, X, penalty, best_dual)
+            gaps.append(gap)
+            if gap < tol:
                 break
     return _solution(X, gaps, it, n_orient)
 
@@ -185,7 +191,8 @@ def working_set(M, G, penalty, inner, *, active_set_size=10, maxit=3000, tol=1e-
     1. working set = the active_set_size locations with the largest dual norm of G_j^T M
        (the locations that violate the optimality condition X = 0 the most)
     2. solve the problem restricted to the working set with ``inner`` (warm start) to gap < tol
-    3. gap of the full problem < tol: done; otherwise keep the active locations, add the
+    3. gap of the full problem (primal - best full dual) < tol: done; otherwise keep the
+       active locations, add the
        active_set_size with the largest dual norm of G_j^T R, go to 2.
 
     Works for any penalty with ``dual_norms`` (per location) and any inner solver with the
@@ -195,7 +202,7 @@ def working_set(M, G, penalty, inner, *, active_set_size=10, maxit=3000, tol=1e-
     scores = penalty.dual_norms(G.T @ M)
     working = np.zeros(scores.size, dtype=bool)
     working[np.argsort(scores)[-active_set_size:]] = True                        # 1.
-    W, gaps, n_iter = None, [], 0
+    W, gaps, n_iter, best_dual = None, [], 0, -np.inf
     for _ in range(maxit):
         cols = source_mask(working, n_orient)
         W_init = None if W is None else W[cols]
@@ -208,8 +215,9 @@ def working_set(M, G, penalty, inner, *, active_set_size=10, maxit=3000, tol=1e-
         W[np.flatnonzero(cols)[sol.active]] = sol.X
         active = source_mask(location_mask(np.any(W != 0, axis=1), n_orient), n_orient)
         gap = duality_gap(M, G, W[active], active, penalty)                       # 3.
-        gaps.append(gap.gap)
-        if gap.gap < tol:
+        best_dual = max(best_dual, gap.dual)          # full-problem duals are all feasible
+        gaps.append(gap.primal - best_dual)
+        if gaps[-1] < tol:
             break
         R = M - G[:, active] @ penalty.synthesis(W[active])
         working = location_mask(active, n_orient)
