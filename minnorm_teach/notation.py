@@ -80,6 +80,8 @@ NOTATION = (
            "of alpha_max)", "scalar", "whitened data units", "alpha", "alpha (percent)"),
     Symbol(r"\boldsymbol{\Phi}", "STFT (Gabor) tight-frame dictionary of TF-MxNE",
            "(n_times, n_coefs)", "1", "Phi", "_Phi / stft"),
+    Symbol(r"\mathbf{Z}", "time-frequency coefficients of the sources: j = Z Phi^H",
+           "(n_dipoles, n_coefs)", "A·m (whitened units inside the solver)", "Z", "Z"),
 )
 
 
