@@ -399,7 +399,8 @@ def mne_kernel(inv, lambda2, nave):
     R_nave, W_nave, colorer = scale_to_nave(inv, nave)
     gamma = regularised_gamma(inv.s, lambda2, inv.rank)
     trans = (gamma[:, None] * inv.U.T) @ W_nave @ inv.P            # (k, n_channels)
-    K = np.sqrt(R_nave)[:, None] * (inv.V @ trans)
+    K = inv.V @ trans
+    K *= np.sqrt(R_nave)[:, None]                                  # in place: K is large
     return Kernel(K=K, noise_norm=None, method="MNE", lambda2=float(lambda2),
                   nave=float(nave), U=inv.U, s=inv.s, gamma=gamma, W=W_nave, P=inv.P,
                   colorer=colorer, R=R_nave)
@@ -437,7 +438,8 @@ def combine_xyz(j):
     """|j_k| = sqrt(j_t1^2 + j_t2^2 + j_n^2) per location: (3 n, n_times) -> (n, n_times)."""
     if j.shape[0] % 3:
         raise ValueError(f"expected 3 rows per location, got {j.shape[0]} rows")
-    return np.sqrt(np.sum(np.abs(j.reshape(-1, 3, *j.shape[1:])) ** 2, axis=1))
+    j = np.abs(j) if np.iscomplexobj(j) else j
+    return np.sqrt(np.sum(j.reshape(-1, 3, *j.shape[1:]) ** 2, axis=1))
 
 
 @dataclass(frozen=True)
