@@ -341,12 +341,12 @@ def plot_penalty_majorant(t_k, *, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 3.2))
     t = np.linspace(0, 3 * t_k, 300)
-    ax.plot(t, np.sqrt(t), label="penalty $\\|X_j\\|^{1/2}$")
+    ax.plot(t, np.sqrt(t), label="penalty $\\|j_k\\|^{1/2}$")
     ax.plot(t, np.sqrt(t_k) + (t - t_k) / (2 * np.sqrt(t_k)), "--",
             label="majorant (tangent at $t_k$)")
-    ax.plot(t, t, ":", label="L1 ($\\|X_j\\|$)")
+    ax.plot(t, t, ":", label="L1 ($\\|j_k\\|$)")
     ax.plot([t_k], [np.sqrt(t_k)], "ko")
-    ax.set_xlabel("$\\|X_j\\|_F$ (whitened units)")
+    ax.set_xlabel("$\\|j_k\\|_F$ (whitened units)")
     ax.set_ylabel("penalty")
     ax.legend(frameon=False)
     return ax

@@ -21,12 +21,12 @@ def rel(a, b):
 def problem(n_orient, n_channels=30, n_locations=60, n_times=12, seed=0, n_true=3):
     """A small MxNE problem with a few true locations and a little noise."""
     rng = np.random.default_rng(seed)
-    G = rng.standard_normal((n_channels, n_locations * n_orient))
-    X = np.zeros((n_locations * n_orient, n_times))
-    for j in rng.choice(n_locations, n_true, replace=False):
-        X[j * n_orient:(j + 1) * n_orient] = rng.standard_normal((n_orient, n_times))
-    M = G @ X + 0.1 * rng.standard_normal((n_channels, n_times))
-    return M, G
+    L = rng.standard_normal((n_channels, n_locations * n_orient))
+    j = np.zeros((n_locations * n_orient, n_times))
+    for k in rng.choice(n_locations, n_true, replace=False):
+        j[k * n_orient:(k + 1) * n_orient] = rng.standard_normal((n_orient, n_times))
+    b = L @ j + 0.1 * rng.standard_normal((n_channels, n_times))
+    return b, L
 
 
 # ---------------------------------------------------------------- prox operators
@@ -109,24 +109,24 @@ def test_epsilon_norm_single_dominant_coefficient_differs_from_mne():
 
 
 def test_alpha_max_gives_the_empty_solution():
-    M, G = problem(3)
-    a_max = sp.alpha_max(G, M, 3)
-    assert not sp.mxne(M, G, 1.0001 * a_max, 3).active.any()
-    assert sp.mxne(M, G, 0.99 * a_max, 3).active.any()
-    # X = 0 has zero gap for alpha >= alpha_max
-    empty = np.zeros(G.shape[1], dtype=bool)
-    assert sp.duality_gap(M, G, np.zeros((0, M.shape[1])), empty, sp.L21(a_max, 3)).gap == 0
+    b, L = problem(3)
+    a_max = sp.alpha_max(L, b, 3)
+    assert not sp.mxne(b, L, 1.0001 * a_max, 3).active.any()
+    assert sp.mxne(b, L, 0.99 * a_max, 3).active.any()
+    # j = 0 has zero gap for alpha >= alpha_max
+    empty = np.zeros(L.shape[1], dtype=bool)
+    assert sp.duality_gap(b, L, np.zeros((0, b.shape[1])), empty, sp.L21(a_max, 3)).gap == 0
 
 
 @pytest.mark.parametrize("n_orient", [1, 3])
 def test_duality_gap_is_mnes_and_nonnegative(n_orient):
-    M, G = problem(n_orient)
+    b, L = problem(n_orient)
     rng = np.random.default_rng(4)
-    alpha = 0.3 * sp.alpha_max(G, M, n_orient)
-    active = np.repeat(rng.random(G.shape[1] // n_orient) < 0.2, n_orient)
-    X = rng.standard_normal((active.sum(), M.shape[1]))
-    ours = sp.duality_gap(M, G, X, active, sp.L21(alpha, n_orient))
-    gap, p_obj, d_obj, _ = dgap_l21(M, G, X, active, alpha, n_orient)
+    alpha = 0.3 * sp.alpha_max(L, b, n_orient)
+    active = np.repeat(rng.random(L.shape[1] // n_orient) < 0.2, n_orient)
+    j = rng.standard_normal((active.sum(), b.shape[1]))
+    ours = sp.duality_gap(b, L, j, active, sp.L21(alpha, n_orient))
+    gap, p_obj, d_obj, _ = dgap_l21(b, L, j, active, alpha, n_orient)
     assert ours.gap > 0
     assert abs(ours.gap - gap) <= 1e-12 * abs(p_obj)
     assert abs(ours.primal - p_obj) <= 1e-12 * p_obj
@@ -136,17 +136,17 @@ def test_duality_gap_is_mnes_and_nonnegative(n_orient):
 
 @pytest.mark.parametrize("n_orient", [1, 3])
 def test_all_solvers_reach_the_same_objective(n_orient):
-    M, G = problem(n_orient)
-    alpha = 0.2 * sp.alpha_max(G, M, n_orient)
-    tol = 1e-10 * np.sum(M**2)
+    b, L = problem(n_orient)
+    alpha = 0.2 * sp.alpha_max(L, b, n_orient)
+    tol = 1e-10 * np.sum(b**2)
     penalty = sp.L21(alpha, n_orient)
     values, supports = {}, {}
     for name, kw in {"bcd": dict(solver="bcd", active_set_size=None),
                      "bcd+working set": dict(solver="bcd", active_set_size=5),
                      "fista": dict(solver="fista", active_set_size=None),
                      "ista": dict(solver="ista", active_set_size=None)}.items():
-        sol = sp.mxne(M, G, alpha, n_orient, tol=tol, maxit=200000, **kw)
-        gap = sp.duality_gap(M, G, sol.X, sol.active, penalty)
+        sol = sp.mxne(b, L, alpha, n_orient, tol=tol, maxit=200000, **kw)
+        gap = sp.duality_gap(b, L, sol.j, sol.active, penalty)
         assert gap.gap < tol, name
         values[name], supports[name] = gap.primal, sol.active
     p = values["bcd"]
@@ -156,51 +156,51 @@ def test_all_solvers_reach_the_same_objective(n_orient):
 
 
 def test_irmxne_with_one_iteration_is_mxne():
-    M, G = problem(3)
-    alpha = 0.3 * sp.alpha_max(G, M, 3)
-    tol = 1e-12 * np.sum(M**2)
-    a = sp.mxne(M, G, alpha, 3, tol=tol)
-    b = sp.irmxne(M, G, alpha, 3, n_mxne_iter=1, tol=tol)
-    assert np.array_equal(a.active, b.active)
-    assert rel(b.X, a.X) < 1e-10
+    b, L = problem(3)
+    alpha = 0.3 * sp.alpha_max(L, b, 3)
+    tol = 1e-12 * np.sum(b**2)
+    a = sp.mxne(b, L, alpha, 3, tol=tol)
+    one = sp.irmxne(b, L, alpha, 3, n_mxne_iter=1, tol=tol)
+    assert np.array_equal(a.active, one.active)
+    assert rel(one.j, a.j) < 1e-10
 
 
 def test_irmxne_decreases_the_l05_objective_and_is_sparser():
-    M, G = problem(1, n_true=4, seed=5)
-    alpha = 0.1 * sp.alpha_max(G, M, 1)
-    sol = sp.irmxne(M, G, alpha, 1, n_mxne_iter=8, tol=1e-10 * np.sum(M**2))
+    b, L = problem(1, n_true=4, seed=5)
+    alpha = 0.1 * sp.alpha_max(L, b, 1)
+    sol = sp.irmxne(b, L, alpha, 1, n_mxne_iter=8, tol=1e-10 * np.sum(b**2))
     assert np.all(np.diff(sol.gaps) <= 1e-9 * sol.gaps[0])
-    assert sol.active.sum() <= sp.mxne(M, G, alpha, 1, tol=1e-10 * np.sum(M**2)).active.sum()
+    assert sol.active.sum() <= sp.mxne(b, L, alpha, 1, tol=1e-10 * np.sum(b**2)).active.sum()
 
 
 @pytest.mark.parametrize("n_orient", [1, 3])
 def test_tf_mxne_without_time_penalty_is_mxne(n_orient):
-    M, G = problem(n_orient, n_times=24)
-    alpha = 0.3 * sp.alpha_max(G, M, n_orient)
-    tol = 1e-12 * np.sum(M**2)
-    a = sp.mxne(M, G, alpha, n_orient, tol=tol)
-    frame = sp.make_frame(8, 4, M.shape[1])
+    b, L = problem(n_orient, n_times=24)
+    alpha = 0.3 * sp.alpha_max(L, b, n_orient)
+    tol = 1e-12 * np.sum(b**2)
+    a = sp.mxne(b, L, alpha, n_orient, tol=tol)
+    frame = sp.make_frame(8, 4, b.shape[1])
     # with l1_ratio = 0 the epsilon-norm is the L2 norm: same alpha_max (tight frame)
-    assert abs(sp.alpha_max_tf(G, M, frame, 0.0, n_orient) - sp.alpha_max(G, M, n_orient)) \
+    assert abs(sp.alpha_max_tf(L, b, frame, 0.0, n_orient) - sp.alpha_max(L, b, n_orient)) \
         <= 1e-12 * alpha
-    sol, frame = sp.tf_mxne(M, G, alpha, 0.0, n_orient, wsize=8, tstep=4, tol=tol)
+    sol, frame = sp.tf_mxne(b, L, alpha, 0.0, n_orient, wsize=8, tstep=4, tol=tol)
     assert np.array_equal(sol.active, a.active)
-    assert rel(frame.synthesis(sol.X), a.X) < 1e-6
+    assert rel(frame.synthesis(sol.j), a.j) < 1e-6
 
 
 def test_debias_is_the_exact_constrained_least_squares():
-    M, G = problem(3)
-    sol = sp.mxne(M, G, 0.4 * sp.alpha_max(G, M, 3), 3, tol=1e-12 * np.sum(M**2))
-    G_a = G[:, sol.active]
-    d = sp.debias_scaling(M, G_a, sol.X, 3)
+    b, L = problem(3)
+    sol = sp.mxne(b, L, 0.4 * sp.alpha_max(L, b, 3), 3, tol=1e-12 * np.sum(b**2))
+    L_a = L[:, sol.active]
+    d = sp.debias_scaling(b, L_a, sol.j, 3)
     assert np.all(d >= 1) and np.any(d > 1)             # L21 shrinks: the refit scales up
-    mne_d = compute_bias(M, G_a, sol.X, max_iter=100000, tol=1e-13, n_orient=3)
+    mne_d = compute_bias(b, L_a, sol.j, max_iter=100000, tol=1e-13, n_orient=3)
     assert rel(d, mne_d) < 1e-8
     # KKT: the gradient of the fit vanishes on every scale that is > 1
-    R = M - G_a @ (sol.X * d[:, None])
-    grad = np.sum((G_a.T @ R) * sol.X, axis=1).reshape(-1, 3).sum(axis=1)
+    R = b - L_a @ (sol.j * d[:, None])
+    grad = np.sum((L_a.T @ R) * sol.j, axis=1).reshape(-1, 3).sum(axis=1)
     free = d[::3] > 1
-    assert np.max(np.abs(grad[free])) < 1e-8 * np.sum(M**2)
+    assert np.max(np.abs(grad[free])) < 1e-8 * np.sum(b**2)
 
 
 # ---------------------------------------------------------------- STFT
@@ -225,14 +225,14 @@ def test_stft_matches_mne_and_is_a_tight_frame(wsize, tstep, n_times):
 # ---------------------------------------------------------------- bad inputs
 
 def test_bad_inputs_have_clear_messages():
-    M, G = problem(1)
-    with pytest.raises(ValueError, match="G has 30 rows .* but M has 29"):
-        sp.mxne(M[:29], G, 1.0, 1)
+    b, L = problem(1)
+    with pytest.raises(ValueError, match="L has 30 rows .* but b has 29"):
+        sp.mxne(b[:29], L, 1.0, 1)
     with pytest.raises(ValueError, match="n_orient must be 1 or 3"):
-        sp.mxne(M, G[:, :59], 1.0, 3)
+        sp.mxne(b, L[:, :59], 1.0, 3)
     with pytest.raises(ValueError, match="solver must be"):
-        sp.mxne(M, G, 1.0, 1, solver="cd")
+        sp.mxne(b, L, 1.0, 1, solver="cd")
     with pytest.raises(ValueError, match="wsize must be a multiple of 4"):
-        sp.stft(M, 10, 2)
+        sp.stft(b, 10, 2)
     with pytest.raises(ValueError, match="tstep must be even"):
         sp.make_frame(16, 3, 20)

@@ -73,18 +73,18 @@ def test_duality_gap_below_tol_at_ours_and_at_mnes(orientation):
     prep = sp.prepare_sparse_gain(data.fwd, evoked.info, data.noise_cov,
                                   loose=LOOSE[orientation], depth=0.8)
     rows = [evoked.ch_names.index(c) for c in prep.ch_names]
-    M, G, n_orient = prep.W @ evoked.data[rows], prep.G, prep.n_orient
-    a_max = sp.alpha_max(G, M, n_orient)
-    alpha, tol = 0.3 * a_max, 1e-10 * np.sum(M**2)
-    ours = sp.mxne(M, G, alpha, n_orient, tol=tol)
+    b, L, n_orient = prep.W @ evoked.data[rows], prep.L, prep.n_orient
+    a_max = sp.alpha_max(L, b, n_orient)
+    alpha, tol = 0.3 * a_max, 1e-10 * np.sum(b**2)
+    ours = sp.mxne(b, L, alpha, n_orient, tol=tol)
     scale = 0.01 * a_max                                  # MNE divides the gain by this
-    X_mne, active_mne, _ = mixed_norm_solver(M, G / scale, 30.0, tol=tol, n_orient=n_orient,
+    j_mne, active_mne, _ = mixed_norm_solver(b, L / scale, 30.0, tol=tol, n_orient=n_orient,
                                              active_set_size=10, debias=False, solver="bcd")
     penalty = sp.L21(alpha, n_orient)
     assert np.array_equal(ours.active, active_mne)
-    assert sp.duality_gap(M, G, ours.X, ours.active, penalty).gap < tol
-    assert sp.duality_gap(M, G, X_mne / scale, active_mne, penalty).gap < tol
-    assert rel(ours.X, X_mne / scale) < 1e-6
+    assert sp.duality_gap(b, L, ours.j, ours.active, penalty).gap < tol
+    assert sp.duality_gap(b, L, j_mne / scale, active_mne, penalty).gap < tol
+    assert rel(ours.j, j_mne / scale) < 1e-6
 
 
 def test_irmxne_with_dspm_weights_matches_mne():
@@ -100,28 +100,28 @@ def test_irmxne_with_dspm_weights_matches_mne():
 
 
 def test_debiasing_is_exact_where_mnes_fista_stops_early():
-    """Ours: the exact min_{d >= 1} f(d) = 0.5 ||M - G diag(d) X||^2 (KKT: df/dd_j = 0 where
-    d_j > 1, >= 0 where d_j = 1). MNE's compute_bias at its default tol (max|d - d_prev| <
+    """Ours: the exact min_{d >= 1} f(d) = 0.5 ||b - L diag(d) j||^2 (KKT: df/dd_k = 0 where
+    d_k > 1, >= 0 where d_k = 1). MNE's compute_bias at its default tol (max|d - d_prev| <
     1e-6) stops about 1% away on this problem (run to tol=1e-14 it reaches ours to 5e-7, in
     70 s, so that run lives in tests/test_sparse.py on a small problem)."""
     data, evoked, _ = course()
     prep = sp.prepare_sparse_gain(data.fwd, evoked.info, data.noise_cov, loose=0.2, depth=0.8)
     rows = [evoked.ch_names.index(c) for c in prep.ch_names]
-    M, G = prep.W @ evoked.data[rows], prep.G
-    a_max = sp.alpha_max(G, M, 3)
-    sol = sp.mxne(M, G, 0.3 * a_max, 3, tol=1e-10 * np.sum(M**2))
-    G_a, scale = G[:, sol.active], 0.01 * a_max
-    d = sp.debias_scaling(M, G_a, sol.X, 3)
-    d_mne = compute_bias(M, G_a / scale, sol.X * scale, n_orient=3)
+    b, L = prep.W @ evoked.data[rows], prep.L
+    a_max = sp.alpha_max(L, b, 3)
+    sol = sp.mxne(b, L, 0.3 * a_max, 3, tol=1e-10 * np.sum(b**2))
+    L_a, scale = L[:, sol.active], 0.01 * a_max
+    d = sp.debias_scaling(b, L_a, sol.j, 3)
+    d_mne = compute_bias(b, L_a / scale, sol.j * scale, n_orient=3)
 
     def fit(dd):
-        return 0.5 * np.sum((M - G_a @ (sol.X * dd[:, None])) ** 2)
+        return 0.5 * np.sum((b - L_a @ (sol.j * dd[:, None])) ** 2)
 
-    R = M - G_a @ (sol.X * d[:, None])
-    grad = -np.sum((G_a.T @ R) * sol.X, axis=1).reshape(-1, 3).sum(axis=1)
+    R = b - L_a @ (sol.j * d[:, None])
+    grad = -np.sum((L_a.T @ R) * sol.j, axis=1).reshape(-1, 3).sum(axis=1)
     free = d[::3] > 1
-    assert np.max(np.abs(grad[free])) < 1e-9 * np.sum(M**2)
-    assert np.all(grad[~free] >= -1e-9 * np.sum(M**2))
+    assert np.max(np.abs(grad[free])) < 1e-9 * np.sum(b**2)
+    assert np.all(grad[~free] >= -1e-9 * np.sum(b**2))
     assert fit(d) < fit(d_mne)
     assert rel(d, d_mne) > 1e-3                     # MNE's default stop is visibly early
 
@@ -139,26 +139,26 @@ def test_tf_duality_gap_below_tol_at_ours_and_at_mnes():
     data, _, evoked = course()
     prep = sp.prepare_sparse_gain(data.fwd, evoked.info, data.noise_cov, loose=0.0, depth=0.8)
     rows = [evoked.ch_names.index(c) for c in prep.ch_names]
-    M, G = prep.W @ evoked.data[rows], prep.G
+    b, L = prep.W @ evoked.data[rows], prep.L
     wsize, tstep, l1_ratio = 16, 4, 0.1
-    frame = sp.make_frame(wsize, tstep, M.shape[1])
-    a_max = sp.alpha_max_tf(G, M, frame, l1_ratio, 1)
+    frame = sp.make_frame(wsize, tstep, b.shape[1])
+    a_max = sp.alpha_max_tf(L, b, frame, l1_ratio, 1)
     alpha_space, alpha_time = 0.3 * a_max * (1 - l1_ratio), 0.3 * a_max * l1_ratio
-    tol = 1e-10 * np.sum(M**2)
-    ours, frame = sp.tf_mxne(M, G, alpha_space, alpha_time, 1, wsize=wsize, tstep=tstep,
+    tol = 1e-10 * np.sum(b**2)
+    ours, frame = sp.tf_mxne(b, L, alpha_space, alpha_time, 1, wsize=wsize, tstep=tstep,
                              tol=tol)
-    n_step, n_freq = -(-M.shape[1] // tstep), wsize // 2 + 1
-    phi = _Phi(np.array([wsize]), np.array([tstep]), np.array([n_step * n_freq]), M.shape[1])
-    phiT = _PhiT(np.array([tstep]), np.array([n_freq]), np.array([n_step]), M.shape[1])
+    n_step, n_freq = -(-b.shape[1] // tstep), wsize // 2 + 1
+    phi = _Phi(np.array([wsize]), np.array([tstep]), np.array([n_step * n_freq]), b.shape[1])
+    phiT = _PhiT(np.array([tstep]), np.array([n_freq]), np.array([n_step]), b.shape[1])
     scale = 0.01 * a_max
-    lipschitz = np.sum((G / scale) ** 2, axis=0)
+    lipschitz = np.sum((L / scale) ** 2, axis=0)
     _, Z_mne, active_mne, _, _ = _tf_mixed_norm_solver_bcd_active_set(
-        M, G / scale, 30 * (1 - l1_ratio), 30 * l1_ratio, lipschitz, phi, phiT, tol=tol,
+        b, L / scale, 30 * (1 - l1_ratio), 30 * l1_ratio, lipschitz, phi, phiT, tol=tol,
         maxit=3000)
     penalty = sp.L21L1(alpha_space, alpha_time, 1, frame)
     assert np.array_equal(ours.active, active_mne)
-    assert sp.duality_gap(M, G, ours.X, ours.active, penalty).gap < tol
-    assert sp.duality_gap(M, G, Z_mne / scale, active_mne, penalty).gap < tol
+    assert sp.duality_gap(b, L, ours.j, ours.active, penalty).gap < tol
+    assert sp.duality_gap(b, L, Z_mne / scale, active_mne, penalty).gap < tol
 
 
 def test_mirrors_reject_bad_alpha():

@@ -5,9 +5,9 @@ orientation-weighted), the array solvers of this package run with alpha in white
 units, and the result comes back as an MNE ``SourceEstimate`` (A·m).
 
 ``alpha`` is MNE's percentage: alpha_data = alpha / 100 * alpha_max with
-alpha_max = ||G^T M||_{2,inf} on the whitened, weighted gain G and whitened data M
+alpha_max = ||L^T b||_{2,inf} on the whitened, weighted gain L and whitened data b
 (TF-MxNE: the epsilon-norm analogue, and alpha_space = alpha_data (1 - l1_ratio),
-alpha_time = alpha_data l1_ratio). ``tol`` is relative: tol_data = tol * ||M||_F^2.
+alpha_time = alpha_data l1_ratio). ``tol`` is relative: tol_data = tol * ||b||_F^2.
 """
 
 from dataclasses import dataclass, field
@@ -27,21 +27,24 @@ __all__ = ["SparseGain", "prepare_sparse_gain", "mixed_norm", "tf_mixed_norm"]
 class SparseGain:
     """The whitened, weighted gain of the sparse solvers and what is needed to undo it."""
 
-    G: np.ndarray = field(repr=False)                 # (n_white, n_kept_sources)
+    L: np.ndarray = field(repr=False)                 # (n_white, n_kept_sources)
     W: np.ndarray = field(repr=False)                 # (n_white, n_channels) whitener (pca)
-    source_weighting: np.ndarray = field(repr=False)  # (n_sources,) X_Am = X * weighting
+    source_weighting: np.ndarray = field(repr=False)  # (n_sources,) j_Am = j * weighting
     mask: np.ndarray | None = field(repr=False)       # (n_sources,) kept by weights_min
     ch_names: list = field(repr=False)
     forward: object = field(repr=False)               # surface-oriented forward
     n_orient: int = 1
 
     def __repr__(self):
-        return (f"SparseGain(G: {self.G.shape}, W: {self.W.shape}, n_orient: {self.n_orient})")
+        return (f"SparseGain(L: {self.L.shape}, W: {self.W.shape}, n_orient: {self.n_orient})")
 
 
 def prepare_sparse_gain(forward, info, noise_cov, *, loose, depth, weights=None,
                         weights_min=0.0):
-    """G = W P L diag(sqrt(R)) (weights), as MNE's sparse solvers build it.
+    """The notation's L_tilde = W P L diag(sqrt(R)) (weights), as MNE's sparse solvers build it.
+
+    Returned as ``SparseGain.L``: inside the sparse solvers ``L`` is always this whitened,
+    weighted gain and ``b`` the whitened data.
 
     W is the pca whitener (only the n_nzero rows), R the depth prior of ``depth_sparse``
     (Frobenius norm over a location's 3 columns, exp=depth, limit None) times the orientation
@@ -54,10 +57,10 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose, depth, weights=None,
     from mne.inverse_sparse.mxne_inverse import _prepare_gain
 
     weights = _weights_array(weights)
-    fwd, G, gain_info, W, sw, mask = _prepare_gain(
+    fwd, L, gain_info, W, sw, mask = _prepare_gain(
         forward, info, noise_cov, True, depth, loose, None, weights, weights_min)
     n_orient = 1 if mne.forward.is_fixed_orient(fwd) else 3
-    return SparseGain(G=G, W=W, source_weighting=sw, mask=mask,
+    return SparseGain(L=L, W=W, source_weighting=sw, mask=mask,
                       ch_names=list(gain_info["ch_names"]), forward=fwd, n_orient=n_orient)
 
 
@@ -96,13 +99,13 @@ def _full_active(prep, active):
     return full
 
 
-def _to_stc(X_Am, active, prep, tmin, tstep):
+def _to_stc(j_Am, active, prep, tmin, tstep):
     """SourceEstimate on the active locations; free/loose: ||(x, y, z)|| per location."""
     n_orient = prep.n_orient
     locations = np.flatnonzero(active[::n_orient]) if n_orient > 1 else np.flatnonzero(active)
-    data = np.sqrt((X_Am.reshape(len(locations), n_orient, -1) ** 2).sum(axis=1))
+    data = np.sqrt((j_Am.reshape(len(locations), n_orient, -1) ** 2).sum(axis=1))
     if n_orient == 1:
-        data = X_Am
+        data = j_Am
     src = prep.forward["src"]
     n_lh = len(src[0]["vertno"])
     vertices = [src[0]["vertno"][locations[locations < n_lh]],
@@ -127,12 +130,12 @@ def _projector(projs, ch_names):
     return np.eye(len(ch_names)) - U @ U.T
 
 
-def _residual(evoked, prep, X_Am, active):
-    """evoked - P L_active X (the data minus the sources' field, projectors applied)."""
+def _residual(evoked, prep, j_Am, active):
+    """evoked - P L_active j (the data minus the sources' field, projectors applied)."""
     fwd = prep.forward
     rows = [fwd["sol"]["row_names"].index(c) for c in prep.ch_names]
     residual = evoked.copy().pick(prep.ch_names)
-    predicted = fwd["sol"]["data"][rows][:, active] @ X_Am
+    predicted = fwd["sol"]["data"][rows][:, active] @ j_Am
     projs = [p for p in residual.info["projs"] if p["active"]]
     if projs:
         predicted = _projector(projs, prep.ch_names) @ predicted
@@ -145,12 +148,12 @@ def mixed_norm(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8, ma
                weights_min=0.0, n_mxne_iter=1, dgap_freq=10, return_residual=False):
     """MxNE / irMxNE as ``mne.inverse_sparse.mixed_norm`` (same arguments and defaults).
 
-    1. G, W = prepare_sparse_gain(...);  M = W b
-    2. time_pca: M = U s from the SVD M = U s V^T (the L21 problem only sees M's row space)
-    3. alpha_data = alpha / 100 * alpha_max(G, M);  tol_data = tol * ||M||_F^2
-    4. X = MxNE(M, G, alpha_data) (n_mxne_iter > 1: irMxNE, unit = alpha_max / 100)
-    5. debias: X <- diag(d) X, d >= 1 refit per location;  time_pca: X <- X V^T
-    6. X_Am = X * source_weighting (A·m); SourceEstimate (free/loose: norm over x, y, z)
+    1. L, W = prepare_sparse_gain(...);  b = W evoked.data
+    2. time_pca: b = U s from the SVD b = U s V^T (the L21 problem only sees b's row space)
+    3. alpha_data = alpha / 100 * alpha_max(L, b);  tol_data = tol * ||b||_F^2
+    4. j = MxNE(b, L, alpha_data) (n_mxne_iter > 1: irMxNE, unit = alpha_max / 100)
+    5. debias: j <- diag(d) j, d >= 1 refit per location;  time_pca: j <- j V^T
+    6. j_Am = j * source_weighting (A·m); SourceEstimate (free/loose: norm over x, y, z)
 
     Not supported: ``alpha="sure"``, several evokeds, ``return_as_dipoles``, ``pick_ori``.
     Returns ``stc`` or, with ``return_residual``, ``(stc, residual)`` as MNE does.
@@ -160,34 +163,34 @@ def mixed_norm(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8, ma
         raise ValueError(f"n_mxne_iter must be >= 1, got {n_mxne_iter}")
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
                                weights=weights, weights_min=weights_min)       # 1.
-    G, n_orient = prep.G, prep.n_orient
-    M = _whitened_data(evoked, prep)
+    L, n_orient = prep.L, prep.n_orient
+    b = _whitened_data(evoked, prep)
     if time_pca:                                                                # 2.
-        U, s, Vh = np.linalg.svd(M, full_matrices=False)
-        M = U * s
-    a_max = alpha_max(G, M, n_orient)                                           # 3.
+        U, s, Vh = np.linalg.svd(b, full_matrices=False)
+        b = U * s
+    a_max = alpha_max(L, b, n_orient)                                           # 3.
     alpha_data = alpha / 100.0 * a_max
-    tol_data = tol * float(np.sum(M**2))
+    tol_data = tol * float(np.sum(b**2))
     if n_mxne_iter == 1:                                                        # 4.
-        sol = mxne(M, G, alpha_data, n_orient, active_set_size=active_set_size, maxit=maxit,
+        sol = mxne(b, L, alpha_data, n_orient, active_set_size=active_set_size, maxit=maxit,
                    tol=tol_data, dgap_freq=dgap_freq)
     else:
-        sol = irmxne(M, G, alpha_data, n_orient, n_mxne_iter=n_mxne_iter, unit=a_max / 100.0,
+        sol = irmxne(b, L, alpha_data, n_orient, n_mxne_iter=n_mxne_iter, unit=a_max / 100.0,
                      active_set_size=active_set_size, maxit=maxit, tol=tol_data,
                      dgap_freq=dgap_freq)
-    X, active = sol.X, sol.active
+    j, active = sol.j, sol.active
     if debias and active.any():                                                 # 5.
-        X = X * debias_scaling(M, G[:, active], X, n_orient)[:, None]
+        j = j * debias_scaling(b, L[:, active], j, n_orient)[:, None]
     if time_pca:
-        X = X @ Vh
+        j = j @ Vh
     active = _full_active(prep, active)
     if not active.any():
         raise RuntimeError(f"No active dipoles found: alpha={alpha}% of alpha_max is too big")
-    X_Am = X * prep.source_weighting[active][:, None]                          # 6.
+    j_Am = j * prep.source_weighting[active][:, None]                          # 6.
     tstep = 1.0 / evoked.info["sfreq"]
-    stc = _to_stc(X_Am, active, prep, evoked.times[0], tstep)
+    stc = _to_stc(j_Am, active, prep, evoked.times[0], tstep)
     if return_residual:
-        return stc, _residual(evoked, prep, X_Am, active)
+        return stc, _residual(evoked, prep, j_Am, active)
     return stc
 
 
@@ -208,10 +211,11 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
                   active_set_size=10, dgap_freq=10):
     """TF-MxNE as ``mne.inverse_sparse.tf_mixed_norm`` (same arguments and defaults).
 
-    1. G, W = prepare_sparse_gain(...);  b tapered at both ends (``window`` s);  M = W b
-    2. alpha_max = max_j eps-norm(Phi(G_j^T M)) for rho = l1_ratio;  tol_data = tol ||M||^2
+    1. L, W = prepare_sparse_gain(...);  data tapered at both ends (``window`` s);
+       b = W evoked.data
+    2. alpha_max = max_k eps-norm(Phi(L_k^T b)) for rho = l1_ratio;  tol_data = tol ||b||^2
     3. alpha_space = alpha/100 alpha_max (1 - l1_ratio), alpha_time = alpha/100 alpha_max l1_ratio
-    4. Z = TF-MxNE(M, G); X = Z Phi^H; debias; X_Am = X * source_weighting
+    4. Z = TF-MxNE(b, L); j = Z Phi^H; debias; j_Am = j * source_weighting
 
     ``alpha`` and ``l1_ratio`` are keyword arguments defaulting to None as in MNE, where None
     fails; here too, with a clear message.
@@ -225,30 +229,30 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
         raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio}")
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
                                weights=weights, weights_min=weights_min)       # 1.
-    G, n_orient = prep.G, prep.n_orient
+    L, n_orient = prep.L, prep.n_orient
     sfreq = evoked.info["sfreq"]
     windowed = evoked.copy()
     if window is not None:
         windowed.data = _window_edges(evoked.data, sfreq, window)
-    M = _whitened_data(windowed, prep)
+    b = _whitened_data(windowed, prep)
     from .stft import make_frame
 
-    frame = make_frame(int(wsize), int(tstep), M.shape[1])
-    a_max = alpha_max_tf(G, M, frame, l1_ratio, n_orient)                      # 2.
-    tol_data = tol * float(np.sum(M**2))
+    frame = make_frame(int(wsize), int(tstep), b.shape[1])
+    a_max = alpha_max_tf(L, b, frame, l1_ratio, n_orient)                      # 2.
+    tol_data = tol * float(np.sum(b**2))
     alpha_space = alpha / 100.0 * a_max * (1.0 - l1_ratio)                     # 3.
     alpha_time = alpha / 100.0 * a_max * l1_ratio
-    sol, frame = tf_mxne(M, G, alpha_space, alpha_time, n_orient, wsize=int(wsize),   # 4.
+    sol, frame = tf_mxne(b, L, alpha_space, alpha_time, n_orient, wsize=int(wsize),   # 4.
                          tstep=int(tstep), active_set_size=active_set_size, maxit=maxit,
                          tol=tol_data, dgap_freq=dgap_freq)
     if not sol.active.any():
         raise RuntimeError("No active dipoles found: alpha is too big")
-    X, active = frame.synthesis(sol.X), sol.active
+    j, active = frame.synthesis(sol.j), sol.active
     if debias:
-        X = X * debias_scaling(M, G[:, active], X, n_orient)[:, None]
+        j = j * debias_scaling(b, L[:, active], j, n_orient)[:, None]
     active = _full_active(prep, active)
-    X_Am = X * prep.source_weighting[active][:, None]
-    stc = _to_stc(X_Am, active, prep, evoked.times[0], 1.0 / sfreq)
+    j_Am = j * prep.source_weighting[active][:, None]
+    stc = _to_stc(j_Am, active, prep, evoked.times[0], 1.0 / sfreq)
     if return_residual:
-        return stc, _residual(windowed, prep, X_Am, active)
+        return stc, _residual(windowed, prep, j_Am, active)
     return stc

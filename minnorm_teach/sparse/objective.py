@@ -2,16 +2,16 @@
 
 Primal problem (MxNE, TF-MxNE; alpha in whitened data units)::
 
-    min_W  P(W) = 0.5 ||M - G X||_F^2 + Omega(W),      X = synthesis(W)
+    min_W  P(W) = 0.5 ||b - L j||_F^2 + Omega(W),      j = synthesis(W)
 
-where W = X for MxNE and W = Z (STFT coefficients, X = Z Phi^H) for TF-MxNE.
+where W = j for MxNE and W = Z (STFT coefficients, j = Z Phi^H) for TF-MxNE.
 Fenchel dual (Gramfort, Kowalski & Hamalainen 2012, eq. 7)::
 
-    max_Theta  D(Theta) = 0.5 ||M||^2 - 0.5 ||M - Theta||^2   s.t.  Omega^*(G^T Theta) <= 1
+    max_Theta  D(Theta) = 0.5 ||b||^2 - 0.5 ||b - Theta||^2   s.t.  Omega^*(L^T Theta) <= 1
 
-A feasible dual point is the rescaled residual Theta = s R, s = min(1, 1 / Omega^*(G^T R)), and
+A feasible dual point is the rescaled residual Theta = s R, s = min(1, 1 / Omega^*(L^T R)), and
 
-    D(s R) = (s - s^2 / 2) ||R||^2 + s <R, G X>.
+    D(s R) = (s - s^2 / 2) ||R||^2 + s <R, L j>.
 
 The duality gap P - D >= 0 bounds the distance to the optimum of the objective: it is the
 stopping rule of every solver. MNE: ``mxne_optim.dgap_l21`` and ``dgap_l21l1``.
@@ -35,24 +35,24 @@ class Gap:
     dual: float
 
 
-def objective(M, G, W, active, penalty):
-    """P(W) = 0.5 ||M - G[:, active] X||_F^2 + Omega(W), X = penalty.synthesis(W).
+def objective(b, L, W, active, penalty):
+    """P(W) = 0.5 ||b - L[:, active] j||_F^2 + Omega(W), j = penalty.synthesis(W).
 
-    ``W`` holds the rows of the active sources only, ``active`` is a boolean mask over G's
+    ``W`` holds the rows of the active sources only, ``active`` is a boolean mask over L's
     columns.
     """
-    R = M - G[:, active] @ penalty.synthesis(W)
+    R = b - L[:, active] @ penalty.synthesis(W)
     return 0.5 * float(np.sum(R**2)) + penalty.value(W)
 
 
-def duality_gap(M, G, W, active, penalty):
-    """Gap(W) = P(W) - D(s R) with R = M - G X and s = min(1, 1 / Omega^*(G^T R)).
+def duality_gap(b, L, W, active, penalty):
+    """Gap(W) = P(W) - D(s R) with R = b - L j and s = min(1, 1 / Omega^*(L^T R)).
 
     Parameters
     ----------
-    M : array, (n_channels, n_times)
+    b : array, (n_channels, n_times)
         Whitened data.
-    G : array, (n_channels, n_sources)
+    L : array, (n_channels, n_sources)
         Whitened, weighted gain (all sources: the dual constraint involves every column).
     W : array, (n_active, n_times) or (n_active, n_coefs)
         Penalised variable on the active sources.
@@ -63,20 +63,20 @@ def duality_gap(M, G, W, active, penalty):
     -------
     Gap
     """
-    GX = G[:, active] @ penalty.synthesis(W)
-    R = M - GX
+    Lj = L[:, active] @ penalty.synthesis(W)
+    R = b - Lj
     norm_R2 = float(np.sum(R**2))
     primal = 0.5 * norm_R2 + penalty.value(W)
-    dual_norm = penalty.dual_norm(G.T @ R)
+    dual_norm = penalty.dual_norm(L.T @ R)
     s = 1.0 if dual_norm <= 1.0 else 1.0 / dual_norm
-    dual = (s - 0.5 * s**2) * norm_R2 + s * float(np.sum(R * GX))
+    dual = (s - 0.5 * s**2) * norm_R2 + s * float(np.sum(R * Lj))
     return Gap(gap=primal - dual, primal=primal, dual=dual)
 
 
-def alpha_max(G, M, n_orient):
-    """alpha_max = ||G^T M||_{2,inf}: the smallest alpha for which X = 0 solves MxNE.
+def alpha_max(L, b, n_orient):
+    """alpha_max = ||L^T b||_{2,inf}: the smallest alpha for which j = 0 solves MxNE.
 
-    X = 0 is optimal iff 0 is in the subdifferential at 0, i.e. G^T M lies in the ball
+    j = 0 is optimal iff 0 is in the subdifferential at 0, i.e. L^T b lies in the ball
     alpha * B_{2,inf}. MNE's ``alpha`` percentage is 100 * alpha / alpha_max.
     """
-    return norm_l2inf(G.T @ M, n_orient)
+    return norm_l2inf(L.T @ b, n_orient)

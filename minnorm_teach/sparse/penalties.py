@@ -1,7 +1,7 @@
 """Mixed norms and their proximal operators.
 
-Sources are stored one row per dipole component, the ``n_orient`` rows of location j
-consecutive (MNE's layout): ``X_j = X[j*n_orient:(j+1)*n_orient]``, shape (n_orient, n_times).
+Sources are stored one row per dipole component, the ``n_orient`` rows of location k
+consecutive (MNE's layout): ``j_k = j[k*n_orient:(k+1)*n_orient]``, shape (n_orient, n_times).
 
 The penalties of this chapter are written as small frozen dataclasses (skglm's style): each
 knows its value, its proximal operator and its dual norm, and :mod:`.objective` turns any of
@@ -16,34 +16,34 @@ __all__ = ["group_norms", "norm_l21", "norm_l2inf", "prox_l21", "prox_l1_columns
            "L21", "location_mask", "source_mask"]
 
 
-def group_norms(X, n_orient):
-    """||X_j||_F for every location j: sqrt(sum over its n_orient rows and all columns of |X|^2).
+def group_norms(j, n_orient):
+    """||j_k||_F for every location k: sqrt(sum over its n_orient rows and all columns of |j|^2).
 
-    ``X`` is (n_orient * n_locations, n_columns), real or complex; returns (n_locations,).
+    ``j`` is (n_orient * n_locations, n_columns), real or complex; returns (n_locations,).
     """
-    n_rows = X.shape[0]
-    power = np.abs(X) ** 2
+    n_rows = j.shape[0]
+    power = np.abs(j) ** 2
     return np.sqrt(power.reshape(n_rows // n_orient, -1).sum(axis=1))
 
 
-def norm_l21(X, n_orient):
-    """||X||_{2,1} = sum_j ||X_j||_F  (L2 inside a location, L1 across locations)."""
-    return float(group_norms(X, n_orient).sum()) if X.size else 0.0
+def norm_l21(j, n_orient):
+    """||j||_{2,1} = sum_k ||j_k||_F  (L2 inside a location, L1 across locations)."""
+    return float(group_norms(j, n_orient).sum()) if j.size else 0.0
 
 
-def norm_l2inf(X, n_orient):
-    """||X||_{2,inf} = max_j ||X_j||_F, the dual norm of ||.||_{2,1}."""
-    return float(group_norms(X, n_orient).max()) if X.size else 0.0
+def norm_l2inf(j, n_orient):
+    """||j||_{2,inf} = max_k ||j_k||_F, the dual norm of ||.||_{2,1}."""
+    return float(group_norms(j, n_orient).max()) if j.size else 0.0
 
 
 def prox_l21(Z, tau, n_orient):
     """Group soft-thresholding, the proximal operator of tau * ||.||_{2,1}.
 
-        prox(Z)_j = argmin_Y 0.5 ||Y - Z_j||_F^2 + tau ||Y||_F = Z_j * max(0, 1 - tau / ||Z_j||_F)
+        prox(Z)_k = argmin_Y 0.5 ||Y - Z_k||_F^2 + tau ||Y||_F = Z_k * max(0, 1 - tau / ||Z_k||_F)
 
-    Derivation: the minimiser is parallel to Z_j (any other direction increases the quadratic
-    term at equal norm), so with Y = r Z_j/||Z_j|| the problem is the 1-D
-    min_r 0.5 (r - ||Z_j||)^2 + tau r over r >= 0, solved by r = max(0, ||Z_j|| - tau).
+    Derivation: the minimiser is parallel to Z_k (any other direction increases the quadratic
+    term at equal norm), so with Y = r Z_k/||Z_k|| the problem is the 1-D
+    min_r 0.5 (r - ||Z_k||)^2 + tau r over r >= 0, solved by r = max(0, ||Z_k|| - tau).
     ``tau`` is a scalar or one threshold per location (n_locations,).
     MNE: the shrink step of ``mne.inverse_sparse.mxne_optim._bcd``.
     """
@@ -54,11 +54,11 @@ def prox_l21(Z, tau, n_orient):
 
 
 def prox_l1_columns(Z, tau, n_orient):
-    """Soft-thresholding of every TF coefficient, the prox of tau * sum_{j,k} ||Z_j[:, k]||_2.
+    """Soft-thresholding of every TF coefficient, the prox of tau * sum_{k,m} ||Z_k[:, m]||_2.
 
-        prox(Z)_j[:, k] = Z_j[:, k] * max(0, 1 - tau / ||Z_j[:, k]||_2)
+        prox(Z)_k[:, m] = Z_k[:, m] * max(0, 1 - tau / ||Z_k[:, m]||_2)
 
-    The L1 penalty of TF-MxNE counts a time-frequency atom k of location j once, whatever the
+    The L1 penalty of TF-MxNE counts a time-frequency atom m of location k once, whatever the
     number of orientations: the column of its n_orient (complex) coefficients is shrunk as a
     group (the same 1-D derivation as :func:`prox_l21`, column by column).
     """
@@ -82,36 +82,36 @@ def source_mask(active_locations, n_orient):
 
 @dataclass(frozen=True)
 class L21:
-    """The MxNE penalty  Omega(X) = alpha * ||X||_{2,1}, alpha in whitened data units.
+    """The MxNE penalty  Omega(j) = alpha * ||j||_{2,1}, alpha in whitened data units.
 
-    ``weights`` (n_locations,), optional, make it sum_j alpha * w_j ||X_j||_F (irMxNE's inner
+    ``weights`` (n_locations,), optional, make it sum_k alpha * w_k ||j_k||_F (irMxNE's inner
     problem is written instead with a reweighted gain, as MNE does, so weights stay None there).
     """
 
     alpha: float
     n_orient: int = 1
 
-    def value(self, X):
-        """alpha * ||X||_{2,1}."""
-        return self.alpha * norm_l21(X, self.n_orient)
+    def value(self, j):
+        """alpha * ||j||_{2,1}."""
+        return self.alpha * norm_l21(j, self.n_orient)
 
     def prox(self, Z, step):
         """prox of step * Omega: group soft-thresholding at step * alpha."""
         return prox_l21(Z, step * self.alpha, self.n_orient)
 
-    def dual_norms(self, GtR):
-        """Per location: ||G_j^T R||_F / alpha (the optimality condition of X_j = 0 is <= 1)."""
-        return group_norms(GtR, self.n_orient) / self.alpha
+    def dual_norms(self, Lt_R):
+        """Per location: ||L_k^T R||_F / alpha (the optimality condition of j_k = 0 is <= 1)."""
+        return group_norms(Lt_R, self.n_orient) / self.alpha
 
-    def dual_norm(self, GtR):
-        """Omega^*(G^T R) / 1, scaled so that the dual feasible set is {dual_norm <= 1}:
-        ||G^T R||_{2,inf} / alpha."""
-        return norm_l2inf(GtR, self.n_orient) / self.alpha
+    def dual_norm(self, Lt_R):
+        """Omega^*(L^T R) / 1, scaled so that the dual feasible set is {dual_norm <= 1}:
+        ||L^T R||_{2,inf} / alpha."""
+        return norm_l2inf(Lt_R, self.n_orient) / self.alpha
 
-    def synthesis(self, X):
+    def synthesis(self, j):
         """The penalised variable is the source time course itself (identity)."""
-        return X
+        return j
 
-    def analysis_of_gradient(self, GtR):
+    def analysis_of_gradient(self, Lt_R):
         """Gradient in the penalised variable's coordinates (identity for MxNE)."""
-        return GtR
+        return Lt_R

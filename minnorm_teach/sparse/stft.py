@@ -1,6 +1,6 @@
 """A tight-frame short-time Fourier transform (Gabor dictionary) for TF-MxNE.
 
-Analysis (one row of X at a time)::
+Analysis (one row of j at a time)::
 
     Z[f, t] = sum_n x_pad[t * tstep + n] * h_t[n] * exp(-2i pi f n / wsize),  f = 0..wsize/2
 
@@ -84,8 +84,8 @@ def frequency_counts(wsize, n_step):
 class STFTFrame:
     """The dictionary Phi as dense matrices on flattened coefficients (n_coefs = n_freq*n_step).
 
-    ``analysis(X) = X @ Phi`` gives Z (n_rows, n_coefs); ``synthesis(Z)`` = Re Z @ Phi_re + Im Z
-    @ Phi_im gives X (n_rows, n_times); ``counts`` weights |Z|^2 in norms.
+    ``analysis(j) = j @ Phi`` gives Z (n_rows, n_coefs); ``synthesis(Z)`` = Re Z @ Phi_re + Im Z
+    @ Phi_im gives j (n_rows, n_times); ``counts`` weights |Z|^2 in norms.
     """
 
     wsize: int
@@ -104,12 +104,12 @@ class STFTFrame:
     def n_step(self):
         return -(-self.n_times // self.tstep)
 
-    def analysis(self, X):
-        """Z = Phi(X): (n_rows, n_times) -> (n_rows, n_coefs) complex."""
-        return np.asarray(X, dtype=complex) @ self.Phi   # complex @ complex takes the BLAS path
+    def analysis(self, j):
+        """Z = Phi(j): (n_rows, n_times) -> (n_rows, n_coefs) complex."""
+        return np.asarray(j, dtype=complex) @ self.Phi   # complex @ complex takes the BLAS path
 
     def synthesis(self, Z):
-        """X = Phi^H(Z): (n_rows, n_coefs) -> (n_rows, n_times) real."""
+        """j = Phi^H(Z): (n_rows, n_coefs) -> (n_rows, n_times) real."""
         real, imag = np.ascontiguousarray(Z.real), np.ascontiguousarray(Z.imag)
         return real @ self.Phi_re + imag @ self.Phi_im
 

@@ -1,9 +1,9 @@
 """TF-MxNE: sparse in space, sparse and smooth in time-frequency (Gramfort et al. 2013).
 
-    min_Z 0.5 ||M - G Z Phi^H||_F^2 + alpha_space sum_j ||Z_j||_2
-                                      + alpha_time sum_{j,k} ||Z_j[:, k]||_2
+    min_Z 0.5 ||b - L Z Phi^H||_F^2 + alpha_space sum_k ||Z_k||_2
+                                      + alpha_time sum_{k,m} ||Z_k[:, m]||_2
 
-Z_j (n_orient, n_coefs) are the STFT coefficients of location j, norms are those of the
+Z_k (n_orient, n_coefs) are the STFT coefficients of location k, norms are those of the
 two-sided spectrum (``frame.counts``). The penalty is :class:`L21L1`; the objective and the
 duality gap are the shared ones of :mod:`.objective`, the working set that of :mod:`.solvers`.
 """
@@ -25,7 +25,7 @@ def _weighted_group_norms(Z, n_orient, counts):
 
 
 def _column_norms(Z, n_orient):
-    """||Z_j[:, k]||_2 over orientations: (n_locations, n_coefs)."""
+    """||Z_k[:, m]||_2 over orientations: (n_locations, n_coefs)."""
     n_rows, n_coefs = Z.shape
     return np.sqrt((np.abs(Z.reshape(n_rows // n_orient, n_orient, n_coefs)) ** 2).sum(axis=1))
 
@@ -33,7 +33,7 @@ def _column_norms(Z, n_orient):
 def prox_l21_l1(Z, tau_space, tau_time, n_orient, counts):
     """Prox of tau_space ||.||_{2,1} + tau_time ||.||_{1}: group-shrink of the soft-threshold.
 
-        prox(Z)_j = S_j * max(0, 1 - tau_space / ||S_j||),   S = prox_{tau_time L1}(Z)
+        prox(Z)_k = S_k * max(0, 1 - tau_space / ||S_k||),   S = prox_{tau_time L1}(Z)
 
     The sparse-group-lasso identity (Friedman, Hastie & Tibshirani 2010): for an L1 term
     and an L2 term on the same group, the composite prox is the L2 group shrink applied after
@@ -80,20 +80,20 @@ def epsilon_norm(Y, l1_ratio, counts):
     return np.where(y[:, 0] > 0, nu, 0.0)
 
 
-def _epsilon_norms(GtR, frame, l1_ratio, n_orient, chunk=512):
-    """epsilon_norm(|Phi(G_j^T R)|) for every location j, in chunks of locations (memory)."""
-    n_locations = GtR.shape[0] // n_orient
+def _epsilon_norms(Lt_R, frame, l1_ratio, n_orient, chunk=512):
+    """epsilon_norm(|Phi(L_k^T R)|) for every location k, in chunks of locations (memory)."""
+    n_locations = Lt_R.shape[0] // n_orient
     out = np.empty(n_locations)
     for start in range(0, n_locations, chunk):
         stop = min(start + chunk, n_locations)
-        Y = _column_norms(frame.analysis(GtR[start * n_orient:stop * n_orient]), n_orient)
+        Y = _column_norms(frame.analysis(Lt_R[start * n_orient:stop * n_orient]), n_orient)
         out[start:stop] = epsilon_norm(Y, l1_ratio, frame.counts)
     return out
 
 
 @dataclass(frozen=True)
 class L21L1:
-    """Omega(Z) = alpha_space sum_j ||Z_j||_2 + alpha_time sum_{j,k} ||Z_j[:, k]||_2."""
+    """Omega(Z) = alpha_space sum_k ||Z_k||_2 + alpha_time sum_{k,m} ||Z_k[:, m]||_2."""
 
     alpha_space: float
     alpha_time: float
@@ -117,72 +117,72 @@ class L21L1:
         return prox_l21_l1(Z, step * self.alpha_space, step * self.alpha_time, self.n_orient,
                            self.frame.counts)
 
-    def dual_norms(self, GtR):
-        """Per location: epsilon-norm of Phi(G_j^T R) / (alpha_space + alpha_time)."""
+    def dual_norms(self, Lt_R):
+        """Per location: epsilon-norm of Phi(L_k^T R) / (alpha_space + alpha_time)."""
         total = self.alpha_space + self.alpha_time
-        return _epsilon_norms(GtR, self.frame, self.l1_ratio, self.n_orient) / total
+        return _epsilon_norms(Lt_R, self.frame, self.l1_ratio, self.n_orient) / total
 
-    def dual_norm(self, GtR):
-        """Omega^*(G^T R): the dual point s R is feasible for s <= 1 / dual_norm."""
-        return float(np.max(self.dual_norms(GtR)))
+    def dual_norm(self, Lt_R):
+        """Omega^*(L^T R): the dual point s R is feasible for s <= 1 / dual_norm."""
+        return float(np.max(self.dual_norms(Lt_R)))
 
     def synthesis(self, Z):
-        """X = Z Phi^H."""
+        """j = Z Phi^H."""
         return self.frame.synthesis(Z)
 
 
-def alpha_max_tf(G, M, frame, l1_ratio, n_orient):
-    """The smallest alpha_space + alpha_time giving Z = 0: max_j eps-norm(Phi(G_j^T M))."""
-    return float(np.max(_epsilon_norms(G.T @ M, frame, l1_ratio, n_orient)))
+def alpha_max_tf(L, b, frame, l1_ratio, n_orient):
+    """The smallest alpha_space + alpha_time giving Z = 0: max_k eps-norm(Phi(L_k^T b))."""
+    return float(np.max(_epsilon_norms(L.T @ b, frame, l1_ratio, n_orient)))
 
 
 @single_threaded
-def tf_bcd(M, G, penalty, *, X_init=None, maxit=3000, tol=1e-8, dgap_freq=10):
+def tf_bcd(b, L, penalty, *, j_init=None, maxit=3000, tol=1e-8, dgap_freq=10):
     """Block coordinate descent for TF-MxNE (Gramfort et al. 2013; MNE's
     ``_tf_mixed_norm_solver_bcd_``).
 
-    1. L_j = ||G_j^T G_j||_2 (Phi^H is an isometry on its range, so the same constants)
-    2. sweep: Z_j <- prox_{Omega/L_j}(Z_j + Phi(G_j^T R) / L_j), R -= G_j Phi^H(dZ_j)
+    1. lip_k = ||L_k^T L_k||_2 (Phi^H is an isometry on its range, so the same constants)
+    2. sweep: Z_k <- prox_{Omega/lip_k}(Z_k + Phi(L_k^T R) / lip_k), R -= L_k Phi^H(dZ_k)
     3. every dgap_freq sweeps: stop when duality_gap < tol
-    ``X_init`` is the initial Z (n_sources, n_coefs), named like the other inner solvers'.
+    ``j_init`` is the initial Z (n_sources, n_coefs), named like the other inner solvers'.
     """
     from .objective import duality_gap
 
     n_orient, frame = penalty.n_orient, penalty.frame
     n_coefs = frame.Phi.shape[1]
-    Z = np.zeros((G.shape[1], n_coefs), complex) if X_init is None else X_init.astype(complex)
-    R = M - G @ frame.synthesis(Z)
-    lipschitz = block_lipschitz(G, n_orient)                                      # 1.
+    Z = np.zeros((L.shape[1], n_coefs), complex) if j_init is None else j_init.astype(complex)
+    R = b - L @ frame.synthesis(Z)
+    lipschitz = block_lipschitz(L, n_orient)                                      # 1.
     gaps = []
     for it in range(1, maxit + 1):
-        for j, L_j in enumerate(lipschitz):                                        # 2.
-            rows = slice(j * n_orient, (j + 1) * n_orient)
-            G_j = G[:, rows]
-            Z_j_new = penalty.prox(Z[rows] + frame.analysis(G_j.T @ R) / L_j, 1.0 / L_j)
-            dZ = Z_j_new - Z[rows]
+        for k, lip_k in enumerate(lipschitz):                                        # 2.
+            rows = slice(k * n_orient, (k + 1) * n_orient)
+            L_k = L[:, rows]
+            Z_k_new = penalty.prox(Z[rows] + frame.analysis(L_k.T @ R) / lip_k, 1.0 / lip_k)
+            dZ = Z_k_new - Z[rows]
             if np.any(dZ):
-                R -= G_j @ frame.synthesis(dZ)
-                Z[rows] = Z_j_new
+                R -= L_k @ frame.synthesis(dZ)
+                Z[rows] = Z_k_new
         if it % dgap_freq == 0:                                                    # 3.
             active = np.repeat(location_mask(np.any(Z != 0, axis=1), n_orient), n_orient)
-            gaps.append(duality_gap(M, G, Z[active], active, penalty).gap)
+            gaps.append(duality_gap(b, L, Z[active], active, penalty).gap)
             if gaps[-1] < tol:
                 break
     active = np.repeat(location_mask(np.any(Z != 0, axis=1), n_orient), n_orient)
-    return SparseSolution(X=Z[active], active=active, gaps=tuple(gaps), n_iter=it)
+    return SparseSolution(j=Z[active], active=active, gaps=tuple(gaps), n_iter=it)
 
 
-def tf_mxne(M, G, alpha_space, alpha_time, n_orient, *, wsize=64, tstep=4, active_set_size=10,
+def tf_mxne(b, L, alpha_space, alpha_time, n_orient, *, wsize=64, tstep=4, active_set_size=10,
             maxit=3000, tol=1e-8, dgap_freq=10):
     """TF-MxNE with a working set; alpha_space, alpha_time in whitened data units.
 
-    Returns (solution, frame): ``solution.X`` holds the coefficients Z of the active sources,
-    ``frame.synthesis(solution.X)`` their time courses.
+    Returns (solution, frame): ``solution.j`` holds the coefficients Z of the active sources,
+    ``frame.synthesis(solution.j)`` their time courses.
     """
-    check_problem(M, G, n_orient)
-    frame = _frame(wsize, tstep, M.shape[1])
+    check_problem(b, L, n_orient)
+    frame = _frame(wsize, tstep, b.shape[1])
     penalty = L21L1(alpha_space, alpha_time, n_orient, frame)
-    return working_set(M, G, penalty, tf_bcd, active_set_size=active_set_size, maxit=maxit,
+    return working_set(b, L, penalty, tf_bcd, active_set_size=active_set_size, maxit=maxit,
                        tol=tol, dgap_freq=dgap_freq), frame
 
 
