@@ -406,14 +406,19 @@ def mne_kernel(inv, lambda2, nave):
                   colorer=colorer, R=R_nave)
 
 
-def prepare_kernel(inv, lambda2, method="MNE", nave=1):
+def prepare_kernel(inv, lambda2, method="MNE", nave=1, method_params=None):
     """The ONE place where a kernel is assembled; methods other than MNE are delegated.
 
     "MNE": :func:`mne_kernel`. "dSPM", "sLORETA", "eLORETA":
-    ``minnorm_teach.noise_norm.prepare_kernel(inv, lambda2, method, nave)`` (same Kernel).
+    ``minnorm_teach.noise_norm.prepare_kernel(inv, lambda2, method, nave, **method_params)``
+    (same Kernel). ``method_params`` (eLORETA only, as in MNE): eps, max_iter, force_equal.
     """
     if method not in INVERSE_METHODS:
         raise ValueError(f"method must be one of {INVERSE_METHODS}, got {method!r}")
+    method_params = dict(method_params or {})
+    if method_params and method != "eLORETA":
+        raise ValueError(f"method_params are options of eLORETA (eps, max_iter, force_equal); "
+                         f"method {method!r} takes none, got {sorted(method_params)}")
     if method == "MNE":
         return mne_kernel(inv, lambda2, nave)
     try:
@@ -422,7 +427,7 @@ def prepare_kernel(inv, lambda2, method="MNE", nave=1):
         raise NotImplementedError(
             f"method={method!r} needs minnorm_teach.noise_norm (noise normalisation, "
             f"chapter 08), which is not available yet; use method='MNE'") from err
-    return noise_norm.prepare_kernel(inv, lambda2, method, nave)
+    return noise_norm.prepare_kernel(inv, lambda2, method, nave, **method_params)
 
 
 # ------------------------------------------------------------------------------------------
@@ -539,7 +544,7 @@ def _check_method_args(inv, lambda2, method, pick_ori):
 
 
 def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=None,
-                  return_residual=False):
+                  method_params=None, return_residual=False):
     """Source estimate of an evoked response: j = K b with K at nave = evoked.nave.
 
     Mirrors ``mne.minimum_norm.apply_inverse`` (same defaults: lambda2 = 1/9, i.e. SNR 3,
@@ -556,7 +561,7 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
     _check_method_args(inv, lambda2, method, pick_ori)
     _check_reference(evoked.info, inv)
     rows = _data_rows(evoked.ch_names, inv)
-    kernel = prepare_kernel(inv, lambda2, method, evoked.nave)
+    kernel = prepare_kernel(inv, lambda2, method, evoked.nave, method_params)
     b = evoked.data[rows]
     fit = sensor_fit(b, kernel)
     logger.info("Explained %5.1f%% variance", fit.explained_variance)
@@ -569,7 +574,8 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
     return stc, residual
 
 
-def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, nave=1):
+def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, nave=1,
+                         method_params=None):
     """One source estimate per epoch (list), with the kernel at ``nave`` (default 1).
 
     Mirrors ``mne.minimum_norm.apply_inverse_epochs``: single trials have the noise of one
@@ -580,7 +586,7 @@ def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, 
     _check_method_args(inv, lambda2, method, pick_ori)
     _check_reference(epochs.info, inv)
     rows = _data_rows(epochs.ch_names, inv)
-    kernel = prepare_kernel(inv, lambda2, method, nave)
+    kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
     tstep = 1.0 / epochs.info["sfreq"]
     return [_make_stc(apply_kernel(kernel, b[rows], inv.n_orient, pick_ori), inv,
                       float(epochs.times[0]), tstep, pick_ori)
@@ -588,7 +594,7 @@ def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, 
 
 
 def apply_inverse_raw(raw, inv, lambda2, method="dSPM", *, start=None, stop=None, nave=1,
-                      pick_ori=None):
+                      pick_ori=None, method_params=None):
     """Source estimate of continuous data samples [start, stop), kernel at nave (default 1).
 
     Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices).
@@ -598,7 +604,7 @@ def apply_inverse_raw(raw, inv, lambda2, method="dSPM", *, start=None, stop=None
     _check_method_args(inv, lambda2, method, pick_ori)
     _check_reference(raw.info, inv)
     rows = _data_rows(raw.ch_names, inv)
-    kernel = prepare_kernel(inv, lambda2, method, nave)
+    kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
     b, times = raw[rows, start:stop]
     j = apply_kernel(kernel, b, inv.n_orient, pick_ori)
     return _make_stc(j, inv, float(times[0]), 1.0 / raw.info["sfreq"], pick_ori)

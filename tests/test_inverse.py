@@ -150,3 +150,23 @@ def test_fixed_inverse_rejects_pick_ori():
     assert inv.n_orient == 1 and inv.orient_prior is None
     with pytest.raises(ValueError, match="fixed orientation"):
         mt.apply_inverse(data.evoked, inv, 1 / 9, "MNE", pick_ori="normal")
+
+
+def test_eloreta_method_params_reach_the_solver_and_match_mne():
+    """apply_inverse(..., method_params=dict(force_equal=True)) is MNE's eLORETA option."""
+    data = mt.datasets.load_course_data(spacing="ico3", verbose=False)
+    evoked = data.evoked.copy().pick("eeg").crop(0.08, 0.10)
+    kwargs = dict(loose=0.2, depth=None)
+    ours_inv = mt.make_inverse_operator(evoked.info, data.fwd, data.noise_cov, **kwargs)
+    theirs_inv = mne.minimum_norm.make_inverse_operator(evoked.info, data.fwd, data.noise_cov,
+                                                        verbose=False, **kwargs)
+    params = dict(force_equal=True)
+    ours = mt.apply_inverse(evoked, ours_inv, 1 / 9, "eLORETA", method_params=params)
+    theirs = mne.minimum_norm.apply_inverse(evoked, theirs_inv, 1 / 9, "eLORETA",
+                                            method_params=params, verbose=False)
+    default = mt.apply_inverse(evoked, ours_inv, 1 / 9, "eLORETA")
+    error = np.abs(ours.data - theirs.data).max() / np.abs(theirs.data).max()
+    assert error < 1e-6                      # eLORETA: within MNE's convergence tolerance
+    assert np.abs(default.data - ours.data).max() > 1e-3 * np.abs(ours.data).max()
+    with pytest.raises(ValueError, match="options of eLORETA"):
+        mt.apply_inverse(evoked, ours_inv, 1 / 9, "dSPM", method_params=params)
