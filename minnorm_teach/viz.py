@@ -48,8 +48,7 @@ def _split_hemis(values, vertices):
 
 def plot_source_map(values, vertices, subjects_dir, subject, *, views=("lateral",),
                     hemis=HEMIS, surface="inflated", vmax=None, threshold=None,
-                    cmap="hot", symmetric=False, title=None, label="", fig=None,
-                    markers=None):
+                    cmap="hot", symmetric=False, title=None, label="", fig=None):
     """Draw one value per source location on the inflated cortex, one panel per hemi x view.
 
     Parameters
@@ -67,8 +66,6 @@ def plot_source_map(values, vertices, subjects_dir, subject, *, views=("lateral"
         Signed data with a diverging colour map centred on 0.
     label : str
         Colour-bar label, with units.
-    markers : dict, optional
-        hemi -> (n, 3) array of surface-vertex indices to mark (e.g. the true sources).
     """
     from nilearn import plotting
 
