@@ -145,6 +145,23 @@ def projector(projs, ch_names):
     return np.eye(n_channels) - Q @ Q.T, Q.shape[1]
 
 
+def projection_vectors(info, picks):
+    """Projection vectors q of ``info['projs']`` on the channels ``picks``: (n_vectors, n_picks).
+
+    Each SSP or average-reference projector removes the directions q from the data
+    (P = I - Q^T Q for orthonormal rows Q); vectors that vanish on ``picks`` are left out.
+    """
+    names = [info["ch_names"][k] for k in picks]
+    rows = []
+    for proj in info["projs"]:
+        cols = proj["data"]["col_names"]
+        for vector in proj["data"]["data"]:
+            row = np.array([vector[cols.index(c)] if c in cols else 0.0 for c in names])
+            if np.any(row):
+                rows.append(row)
+    return np.array(rows).reshape(-1, len(names))
+
+
 def estimate_rank(C, scales):
     """rank = #{sigma_i > n * max(sigma) * eps}, sigma = singular values of D C D.
 

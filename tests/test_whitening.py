@@ -127,3 +127,18 @@ def test_whitened_gfp_of_white_noise_is_one():
     assert np.mean(gfp ** 2) == pytest.approx(1.0, abs=0.02)
     with pytest.raises(ValueError, match="13 columns but b has 12 channels"):
         whitening.whitened_gfp(noise[:12], W, 11)
+
+
+def test_projection_vectors_span_what_the_projector_removes():
+    """P = I - Q^T Q for the orthonormal projection vectors Q of the EEG average reference."""
+    import mne
+
+    from minnorm_teach import whitening
+    from minnorm_teach.datasets import load_course_data
+
+    data = load_course_data(spacing="ico3", verbose=False)
+    picks = mne.pick_types(data.info, meg=False, eeg=True)
+    Q = whitening.projection_vectors(data.info, picks)
+    assert Q.shape == (1, 60)
+    # FIF files store projection vectors in float32: 1e-6 is that storage precision
+    np.testing.assert_allclose(Q, np.full((1, 60), 1 / np.sqrt(60)), rtol=1e-6)

@@ -83,6 +83,21 @@ class GroundTruth:
             values[rows] += np.abs(patch.time_course[sample])
         return values
 
+    def dipoles(self, src, time, condition="auditory/left"):
+        """j_true (3N,) in A·m at ``time`` (s): every patch vertex along its normal ``src['nn']``.
+
+        Free-orientation layout of ``fwd['sol']['data']`` (x, y, z per location, left hemisphere
+        first). The normals are the source space's, the ones MNE's fixed-orientation forward uses.
+        """
+        sample = int(np.argmin(np.abs(self.times - time)))
+        offsets = np.cumsum([0] + [len(s["vertno"]) for s in src])
+        j = np.zeros((offsets[-1], 3))
+        for patch in self.patches[condition]:
+            rows = offsets[patch.hemi] + np.searchsorted(src[patch.hemi]["vertno"],
+                                                         patch.vertices)
+            j[rows] += src[patch.hemi]["nn"][patch.vertices] * patch.time_course[sample]
+        return j.ravel()
+
     def stc(self, condition="auditory/left"):
         """The true source activity as an MNE SourceEstimate (A·m per vertex)."""
         patches = self.patches[condition]
