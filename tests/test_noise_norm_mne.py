@@ -17,10 +17,10 @@ import pytest
 from mne.minimum_norm import apply_inverse as mne_apply_inverse
 from mne.minimum_norm import make_inverse_operator as mne_make_inverse_operator
 from mne.minimum_norm import prepare_inverse_operator
-from threadpoolctl import threadpool_limits
 
 import minnorm_teach as mt
 from minnorm_teach import noise_norm as nn
+from minnorm_teach.check import relative_error
 
 mne.set_log_level("WARNING")
 
@@ -29,15 +29,8 @@ TYPES = {"MEG": dict(meg=True, eeg=False), "EEG": dict(meg=False, eeg=True),
 ORIENTATIONS = {"fixed": 0.0, "loose": 0.2, "free": 1.0}
 
 
-def rel(a, b):
-    return float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    """Two shared cores: OpenBLAS threads only fight each other (10x slower eigh)."""
-    with threadpool_limits(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 @lru_cache(maxsize=1)
@@ -89,7 +82,7 @@ def test_dspm_sloreta_match_mne(types, ori, depth, lambda2, nave):
     for method in ("MNE", "dSPM", "sLORETA"):
         expected = mne_apply_inverse(ev, ref, lambda2, method).data
         got = mt.apply_inverse(ev, ours, lambda2, method).data
-        assert rel(got, expected) < 1e-10, (method, rel(got, expected))
+        assert relative_error(got, expected) < 1e-10, (method, relative_error(got, expected))
 
 
 @pytest.mark.parametrize("ori", ["fixed", "loose"])
@@ -102,7 +95,8 @@ def test_noise_norms_match_mne_fields(ori):
                              ("sLORETA", lambda p: nn.noise_variance_sloreta(
             p["eigen_leads"]["data"], p["sing"], p["reginv"], p["source_cov"]["data"], 1 / 9))):
         prepared = prepare_inverse_operator(ref, 60, 1 / 9, method)
-        assert rel(nn.noise_norm(variance(prepared), n_orient), prepared["noisenorm"]) < 1e-12
+        ours = nn.noise_norm(variance(prepared), n_orient)
+        assert relative_error(ours, prepared["noisenorm"]) < 1e-12
 
 
 def test_dspm_sloreta_scale_with_sqrt_nave_eloreta_and_mne_do_not():
@@ -129,10 +123,10 @@ def test_eloreta_matches_mne_within_its_tolerance(types, ori, nave, force_equal)
                                                    for c in ours.ch_names]],
                                   ours.n_orient)
     assert weights.converged and weights.n_iter <= 20
-    assert rel(got, expected) < 1e-6                      # MNE's eps on the weights
+    assert relative_error(got, expected) < 1e-6                      # MNE's eps on the weights
     if not force_equal:
         default = mt.apply_inverse(ev, ours, 1 / 9, "eLORETA").data
-        assert rel(default, got) < 1e-12                  # MNE 1.13.2 default: False
+        assert relative_error(default, got) < 1e-12                  # MNE 1.13.2 default: False
 
 
 def test_method_params_only_for_eloreta():

@@ -8,22 +8,16 @@ import pytest
 from mne.minimum_norm import make_inverse_operator as mne_make_inverse_operator
 from mne.minimum_norm import make_inverse_resolution_matrix as mne_resmat
 from mne.minimum_norm import resolution_metrics as mne_metrics
-from threadpoolctl import threadpool_limits
 
 import minnorm_teach as mt
 from minnorm_teach import resolution as res
+from minnorm_teach.check import relative_error
 
 mne.set_log_level("WARNING")
 
 
-def rel(a, b):
-    return float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_blas_thread():
-    with threadpool_limits(1):
-        yield
+pytestmark = pytest.mark.usefixtures("one_blas_thread")
 
 
 @cache
@@ -45,13 +39,14 @@ def test_resolution_matrix_matches_mne(method):
     expected = mne_resmat(fwd_fixed, ref, method=method, lambda2=1 / 9)
     got = res.make_inverse_resolution_matrix(fwd_fixed, ours, method, 1 / 9)
     assert got.shape == expected.shape == (3 * 1284, 1284)
-    assert rel(got, expected) < 1e-10
+    assert relative_error(got, expected) < 1e-10
 
 
 def test_resolution_matrix_free_forward_matches_mne():
     data, _, ref, ours = setup(0.2)
     expected = mne_resmat(data.fwd, ref, method="dSPM", lambda2=1 / 9)
-    assert rel(res.make_inverse_resolution_matrix(data.fwd, ours, "dSPM"), expected) < 1e-10
+    got = res.make_inverse_resolution_matrix(data.fwd, ours, "dSPM")
+    assert relative_error(got, expected) < 1e-10
 
 
 @pytest.mark.parametrize("loose", [0.0, 0.2])
@@ -69,7 +64,7 @@ def test_metrics_match_mne(loose, function):
         if np.max(np.abs(expected)) == 0:
             assert np.all(got == 0), metric           # sLORETA's PSF peaks: all exactly 0
         else:
-            assert rel(got, expected) < 1e-8, metric
+            assert relative_error(got, expected) < 1e-8, metric
 
 
 def test_maxrad_follows_its_definition_and_documents_mne():
@@ -83,10 +78,10 @@ def test_maxrad_follows_its_definition_and_documents_mne():
     mne_formula = [np.sqrt(np.max(np.sum((cm[a] - cm[k]) ** 2, axis=0)))
                    for k, a in enumerate(above)]
     got = res.resolution_metrics(resmat, ref["src"], "psf", "maxrad_ext").data[:, 0]
-    assert rel(got, np.array(definition)) < 1e-12
+    assert relative_error(got, np.array(definition)) < 1e-12
     expected = mne_metrics(resmat, ref["src"], "psf", "maxrad_ext").data[:, 0]
-    assert rel(expected, np.array(mne_formula)) < 1e-12
-    assert rel(got, expected) > 0.1
+    assert relative_error(expected, np.array(mne_formula)) < 1e-12
+    assert relative_error(got, expected) > 0.1
 
 
 def test_peak_error_of_sloreta_and_eloreta_is_zero_on_the_cortex():
