@@ -124,25 +124,32 @@ def projector(projs, ch_names):
     n_proj : int  the number of directions removed
     """
     n_channels = len(ch_names)
-    position = {name: i for i, name in enumerate(ch_names)}
-    vectors = []
-    for proj in projs or []:
-        names = proj["data"]["col_names"]
-        for row in np.atleast_2d(proj["data"]["data"]):
-            v = np.zeros(n_channels)
-            for j, name in enumerate(names):
-                if name in position:
-                    v[position[name]] = row[j]
-            if np.linalg.norm(v) > 0:
-                vectors.append(v / np.linalg.norm(v))
-    if not vectors:
+    vectors = _restricted_vectors(projs or [], ch_names)
+    if not len(vectors):
         return np.eye(n_channels), 0
-    Q, sv, _ = linalg.svd(np.array(vectors).T, full_matrices=False)
+    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    Q, sv, _ = linalg.svd(vectors.T, full_matrices=False)
     Q = Q[:, sv / sv[0] > 1e-2]
     if Q.shape[1] >= n_channels:
         raise ValueError(f"{Q.shape[1]} projection vectors leave nothing of {n_channels} "
                          f"channels")
     return np.eye(n_channels) - Q @ Q.T, Q.shape[1]
+
+
+def _restricted_vectors(projs, ch_names):
+    """Every projection vector of ``projs`` on the channels ``ch_names``; zero rows dropped."""
+    position = {name: i for i, name in enumerate(ch_names)}
+    rows = []
+    for proj in projs:
+        cols = proj["data"]["col_names"]
+        for vector in np.atleast_2d(proj["data"]["data"]):
+            row = np.zeros(len(ch_names))
+            for c, value in zip(cols, vector, strict=True):
+                if c in position:
+                    row[position[c]] = value
+            if np.any(row):
+                rows.append(row)
+    return np.array(rows).reshape(-1, len(ch_names))
 
 
 def projection_vectors(info, picks):
@@ -151,15 +158,7 @@ def projection_vectors(info, picks):
     Each SSP or average-reference projector removes the directions q from the data
     (P = I - Q^T Q for orthonormal rows Q); vectors that vanish on ``picks`` are left out.
     """
-    names = [info["ch_names"][k] for k in picks]
-    rows = []
-    for proj in info["projs"]:
-        cols = proj["data"]["col_names"]
-        for vector in proj["data"]["data"]:
-            row = np.array([vector[cols.index(c)] if c in cols else 0.0 for c in names])
-            if np.any(row):
-                rows.append(row)
-    return np.array(rows).reshape(-1, len(names))
+    return _restricted_vectors(info["projs"], [info["ch_names"][k] for k in picks])
 
 
 def estimate_rank(C, scales):

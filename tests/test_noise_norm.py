@@ -5,10 +5,7 @@ import pytest
 
 from minnorm_teach import noise_norm as nn
 from minnorm_teach import resolution as res
-
-
-def rel(a, b):
-    return float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
+from minnorm_teach.check import relative_error
 
 
 def toy(n_channels=40, n_sources=150, n_orient=1, seed=0, lambda2=1 / 9):
@@ -27,7 +24,7 @@ def test_dspm_variance_is_diag_K_C_Kt():
     p = toy()
     C = np.eye(p["L_w"].shape[0])                       # whitened noise covariance
     expected = np.einsum("ij,jk,ik->i", p["K"], C, p["K"])
-    assert rel(nn.noise_variance_dspm(p["V"], p["gamma"], p["R"]), expected) < 1e-12
+    assert relative_error(nn.noise_variance_dspm(p["V"], p["gamma"], p["R"]), expected) < 1e-12
 
 
 def test_sloreta_variance_is_diag_K_data_cov_Kt():
@@ -35,7 +32,7 @@ def test_sloreta_variance_is_diag_K_data_cov_Kt():
     C_b = np.eye(p["L_w"].shape[0]) + (p["L_w"] * p["R"]) @ p["L_w"].T / p["lambda2"]
     expected = np.einsum("ij,jk,ik->i", p["K"], C_b, p["K"])
     got = nn.noise_variance_sloreta(p["V"], p["s"], p["gamma"], p["R"], p["lambda2"])
-    assert rel(got, expected) < 1e-12
+    assert relative_error(got, expected) < 1e-12
 
 
 def test_sloreta_is_lambda_times_resolution_diagonal():
@@ -44,7 +41,7 @@ def test_sloreta_is_lambda_times_resolution_diagonal():
     f = p["s"] ** 2 / (p["s"] ** 2 + p["lambda2"])
     diag_res = np.sum(p["V"] ** 2 * f, axis=1)
     var = nn.noise_variance_sloreta(p["V"], p["s"], p["gamma"], p["R"], p["lambda2"])
-    assert rel(p["lambda2"] * var / p["R"], diag_res) < 1e-12
+    assert relative_error(p["lambda2"] * var / p["R"], diag_res) < 1e-12
 
 
 def test_free_orientation_sums_three_variances():
@@ -52,7 +49,7 @@ def test_free_orientation_sums_three_variances():
     var = nn.noise_variance_dspm(p["V"], p["gamma"], p["R"])
     norm = nn.noise_norm(var, 3)
     assert norm.shape == (150,)
-    assert rel(norm, 1 / np.sqrt(var[0::3] + var[1::3] + var[2::3])) < 1e-14
+    assert relative_error(norm, 1 / np.sqrt(var[0::3] + var[1::3] + var[2::3])) < 1e-14
 
 
 @pytest.mark.parametrize("nave", [4, 60])
@@ -98,7 +95,7 @@ def test_eloreta_weights_are_a_fixed_point(n_orient):
         e, Q = np.linalg.eigh(np.einsum("kca,cd,kdb->kab", Lk, N, Lk))
         update = np.einsum("kab,kb,kcb->kac", Q, 1 / np.sqrt(e), Q)
         c = update[:, 0, 0] / R[:, 0, 0]
-        assert rel(update, R * c.mean()) < 1e-9
+        assert relative_error(update, R * c.mean()) < 1e-9
     assert np.isclose(np.trace(LRLt), 30)
 
 
@@ -111,7 +108,7 @@ def test_eloreta_kernel_from_weights_and_zero_peak_error():
     K = w.V_weighted @ (gamma[:, None] * w.U.T)
     K_closed = (w.R[:, None] * p["L_w"].T) @ np.linalg.inv(
         (p["L_w"] * w.R) @ p["L_w"].T + np.eye(30) / 9)
-    assert rel(K, K_closed) < 1e-10
+    assert relative_error(K, K_closed) < 1e-10
     resmat = res.resolution_matrix(K, p["L_w"])
     assert np.array_equal(np.argmax(np.abs(resmat), axis=0), np.arange(300))
 

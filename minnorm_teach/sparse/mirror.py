@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import mne
 import numpy as np
 
+from .. import whitening
 from .objective import alpha_max
 from .reweighting import debias_scaling, irmxne
 from .solvers import mxne
@@ -114,22 +115,6 @@ def _to_stc(j_Am, active, prep, tmin, tstep):
                               subject=src[0].get("subject_his_id"))
 
 
-def _projector(projs, ch_names):
-    """P = I - U U^T, U an orthonormal basis of the projection vectors (on ch_names)."""
-    vectors = []
-    for proj in projs:
-        names = proj["data"]["col_names"]
-        for row in np.atleast_2d(proj["data"]["data"]):
-            v = np.array([row[names.index(c)] if c in names else 0.0 for c in ch_names])
-            if np.linalg.norm(v) > 0:
-                vectors.append(v / np.linalg.norm(v))
-    if not vectors:
-        return np.eye(len(ch_names))
-    U, s, _ = np.linalg.svd(np.array(vectors).T, full_matrices=False)
-    U = U[:, s > 1e-2 * s[0]]
-    return np.eye(len(ch_names)) - U @ U.T
-
-
 def _residual(evoked, prep, j_Am, active):
     """evoked - P L_active j (the data minus the sources' field, projectors applied)."""
     fwd = prep.forward
@@ -138,7 +123,7 @@ def _residual(evoked, prep, j_Am, active):
     predicted = fwd["sol"]["data"][rows][:, active] @ j_Am
     projs = [p for p in residual.info["projs"] if p["active"]]
     if projs:
-        predicted = _projector(projs, prep.ch_names) @ predicted
+        predicted = whitening.projector(projs, prep.ch_names)[0] @ predicted
     residual.data = residual.data - predicted
     return residual
 
