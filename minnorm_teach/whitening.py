@@ -127,7 +127,9 @@ def projector(projs, ch_names):
     vectors = _restricted_vectors(projs or [], ch_names)
     if not len(vectors):
         return np.eye(n_channels), 0
-    vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    # each vector normalised on its own, as MNE's make_projector does: the 1e-10 agreement
+    # of badly conditioned MEG+EEG cases depends on this order of rounding
+    vectors = np.array([v / np.linalg.norm(v) for v in vectors])
     Q, sv, _ = linalg.svd(vectors.T, full_matrices=False)
     Q = Q[:, sv / sv[0] > 1e-2]
     if Q.shape[1] >= n_channels:
