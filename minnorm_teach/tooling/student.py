@@ -36,9 +36,10 @@ ANSWER_STUB = "# Exercise {label}: your answer goes above, in place of the ..."
 STUDENT_NOTE = (
     "> **Student version.** This notebook has {n} exercise(s). Write your answer where a "
     "line raises `NotImplementedError` or a name is set to `...`, then run the check cell "
-    "below it. Until you do, the check says \"not attempted yet\" and the chapter goes on "
-    "with the package's answer. (Generated from the course notebook by "
+    "below it.{goes_on} (Generated from the course notebook by "
     "`python -m minnorm_teach student`: do not edit it by hand.)")
+GOES_ON = (" Until you do, the check says \"not attempted yet\" and the chapter goes on with "
+           "the package's answer.")
 _LABEL = re.compile(r"^:label:\s*(\S+)\s*$", re.M)
 _EXERCISE = re.compile(r"^(:{3,}|`{3,})\{exercise(?:-start)?\}", re.M)
 _SOLUTION_OPEN = re.compile(r"^(:{3,}|`{3,})\{solution\}.*$", re.M)
@@ -171,7 +172,9 @@ def student_notebook(nb, name="notebook"):
             cells.append(cell)
             n_exercises += is_exercise
     if n_exercises:
-        note = nbformat.v4.new_markdown_cell(STUDENT_NOTE.format(n=n_exercises))
+        uses_ex = any(c.cell_type == "code" and "ex.check(" in c.source for c in cells)
+        note = nbformat.v4.new_markdown_cell(STUDENT_NOTE.format(
+            n=n_exercises, goes_on=GOES_ON if uses_ex else ""))
         if cells and "id" in cells[0]:
             note.id = "minnorm-student-note"         # fixed, so that generation is repeatable
         else:
