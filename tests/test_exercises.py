@@ -197,6 +197,11 @@ def test_a_decision_not_made_continues_with_the_default(capsys):
     assert capsys.readouterr().out.count("not attempted yet") == 2
 
 
+def test_only_a_decision_takes_a_prediction():
+    with pytest.raises(TypeError, match="ex-99-peak is not a decision exercise"):
+        ex.check("ex-99-peak", 1.0, prediction="grows", b=b)
+
+
 def test_a_decision_goal():
     decision = Decision("ex-99-x", "x", choice="a number", options=("up", "down"),
                         outcome=lambda c: Outcome("up", f"the spread went up to {c} mm",

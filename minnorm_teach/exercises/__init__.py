@@ -102,6 +102,8 @@ def check(label, answer, /, *, prediction=None, **context):
     exercise, num = get(label)
     if prediction is None and isinstance(exercise, Decision):
         prediction = NOT_ATTEMPTED
+    elif prediction is not None and not isinstance(exercise, Decision):
+        raise TypeError(f"{label} is not a decision exercise: it takes no prediction")
     result = exercise.evaluate(answer, prediction, context)
     head = f"Exercise {num} ({exercise.title})"
     if result.status == "passed":
