@@ -96,19 +96,20 @@ name, ch_names, times)`` (Evoked/Epochs/Raw data, epoch, channel and time named)
 
 covariance sanity -- ``check_covariance_matrix(C, name, ch_names=, ch_types=)``,
 ``check_noise_cov(noise_cov, info=)`` (the MNE edge); real, square, finite, variances >= 0,
-symmetric within 1e-10 of sqrt(C_ii C_jj), not all zero (nor a whole MEG or EEG block),
-positive semi-definite within 1e-10 of the largest correlation eigenvalue::
+symmetric within 9.5e-7 of sqrt(C_ii C_jj), not all zero (nor a whole MEG or EEG block),
+positive semi-definite within n_channels float32 eps on the correlation scale (single
+precision: MNE's real test covariance has correlation eigenvalues down to -2.9e-8)::
 
     noise_cov must be a real (n_channels, n_channels) array, got an array of shape (3, 3)
     and dtype complex128
-    noise_cov must be symmetric (|C_ij - C_ji| <= 1e-10 sqrt(C_ii C_jj)), got
+    noise_cov must be symmetric (|C_ij - C_ji| <= 9.5e-07 sqrt(C_ii C_jj)), got
     C[MEG 0113, MEG 0112] = 5e-27 but C[MEG 0112, MEG 0113] = 0
     noise_cov must be a covariance (every variance >= 0), got a negative variance -1e-26 for
     channel MEG 0113
     noise_cov must be a covariance of rank > 0, got all zeros; there is no noise model to
     whiten with
     noise_cov must be positive semi-definite, got a correlation matrix with eigenvalue -1
-    (largest 3, tolerance -1e-10 x largest)
+    (below -3.6e-07 = -3 x float32 eps)
 
   MNE: none (an asymmetric or indefinite covariance gives a map tens of % off, a complex one
   loses its imaginary part); ours kept.
@@ -320,7 +321,7 @@ from .arrays import (
     first_nonfinite,
 )
 from .channels import check_bads_unused, check_channels_present, group_names
-from .covariance import PSD_RTOL, SYMMETRY_RTOL, check_covariance_matrix
+from .covariance import FLOAT32_EPS, SYMMETRY_RTOL, check_covariance_matrix
 from .errors import (
     InputError,
     InputTypeError,
@@ -369,7 +370,7 @@ __all__ = ["InputError", "InputValueError", "InputTypeError", "InputWarning", "d
            "check_stft_window", "check_taper",
            "as_real_array", "check_finite", "first_nonfinite", "check_rows_match",
            "check_gain_and_data", "check_n_orient",
-           "SYMMETRY_RTOL", "PSD_RTOL", "check_covariance_matrix",
+           "FLOAT32_EPS", "SYMMETRY_RTOL", "check_covariance_matrix",
            "SRC_KINDS", "check_fixed", "check_loose", "Depth", "check_depth", "rank_groups",
            "check_rank",
            "group_names", "check_channels_present", "check_bads_unused",

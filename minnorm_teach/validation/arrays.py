@@ -75,8 +75,9 @@ def check_finite(x, name, *, labels=("row", "column"), names=()):
     axis, the channel names or the times in seconds (the label "sample" shows the time), or
     None for plain indices::
 
-        evoked has NaN at channel MEG 0113, sample 52 (t = 0.083 s); 1 non-finite entry in
-        total: the estimate would be NaN at every source
+        evoked must be finite (no NaN or inf), got NaN at channel MEG 0113, sample 52
+        (t = 0.083 s); 1 non-finite entry in total; one NaN spreads to every source of the
+        estimate
     """
     found = first_nonfinite(x)
     if found is None:

@@ -97,7 +97,8 @@ def check_noise_cov(noise_cov, name="noise_cov", info=None):
 def check_forward(fwd, name="fwd"):
     """An mne.Forward whose gain is finite and matches its channel list -> fwd.
 
-        fwd must be finite (no NaN or inf), got NaN at channel MEG 0113, column 17
+        fwd must be finite (no NaN or inf), got NaN at channel MEG 0113, column 17; 1
+        non-finite entry in total; one NaN spreads to every source of the estimate
     """
     check_instance(fwd, name, "Forward")
     L = np.asarray(fwd["sol"]["data"])

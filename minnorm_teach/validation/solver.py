@@ -117,7 +117,7 @@ def check_stft_window(wsize, tstep, n_times, *, data_name="b"):
     longer than the data is accepted, as MNE does (the frames are zero-padded and the frame
     stays tight), with an InputWarning::
 
-        tstep must be an even divisor of wsize=64, at most 32, got 6; e.g. tstep=8
+        tstep must be an even divisor of wsize=64, at most 32, got 6; e.g. tstep=4
     """
     n_times = check_int(n_times, "n_times", low=0)
     if n_times < 2:
