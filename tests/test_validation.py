@@ -208,6 +208,14 @@ def test_catalogue_is_in_the_module_docstring(label, thunk, kind, text):
     assert _words(text) in _words(v.__doc__), f"catalogue text of {label!r} not in the docstring"
 
 
+def test_array_checkers_do_not_import_mne():
+    import subprocess
+
+    code = ("import sys, minnorm_teach.validation as v; v.check_real(1, 'x'); "
+            "assert 'mne' not in sys.modules; v.check_instance; assert 'mne' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_exceptions_are_value_and_type_errors():
     assert issubclass(v.InputValueError, ValueError) and issubclass(v.InputValueError,
                                                                     v.InputError)

@@ -43,9 +43,25 @@ def _unquote_hint(text):
 
 
 def _loose_value(value, name):
-    if isinstance(value, str):
-        raise refuse_type(name, "a number in [0, 1]", value)
     return check_real(value, name, low=0, high=1)
+
+
+def _loose_values(loose, kinds):
+    """{kind: value} from a number or a dict by source-space kind (MNE's _triage_loose)."""
+    if isinstance(loose, dict):
+        if sorted(loose) != kinds:
+            raise refuse("loose", f"a dict with the keys {kinds} (the kinds of this source "
+                                  f"space)", loose)
+        values = {kind: _loose_value(v, f"loose[{kind!r}]") for kind, v in loose.items()}
+    elif _is_real(loose):
+        values = {kind: _loose_value(loose, "loose") for kind in kinds}
+    else:
+        raise refuse_type("loose", _LOOSE, loose)
+    for kind, value in values.items():
+        if kind not in ("surface", "discrete") and value != 1:
+            raise refuse(f"loose[{kind!r}]" if isinstance(loose, dict) else "loose",
+                         f"1 on a {kind} source space (no cortical normal)", value)
+    return values
 
 
 def check_loose(loose, src_types, fixed="auto"):
@@ -62,23 +78,13 @@ def check_loose(loose, src_types, fixed="auto"):
     """
     fixed = check_fixed(fixed)
     kinds = sorted({SRC_KINDS.get(t, str(t)) for t in src_types})
+    if not kinds:
+        raise refuse("src_types", "the type of at least one source space", src_types)
     if isinstance(loose, str):
         if loose != "auto":
             raise refuse("loose", _LOOSE, loose, _unquote_hint(loose))
         loose = 0.0 if fixed is True else (0.2 if kinds == ["surface"] else 1.0)
-    if isinstance(loose, dict):
-        if sorted(loose) != kinds:
-            raise refuse("loose", f"a dict with the keys {kinds} (the kinds of this source "
-                                  f"space)", loose)
-        values = {kind: _loose_value(v, f"loose[{kind!r}]") for kind, v in loose.items()}
-    elif _is_real(loose):
-        values = {kind: _loose_value(loose, "loose") for kind in kinds}
-    else:
-        raise refuse_type("loose", _LOOSE, loose)
-    for kind, value in values.items():
-        if kind not in ("surface", "discrete") and value != 1:
-            raise refuse(f"loose[{kind!r}]" if isinstance(loose, dict) else "loose",
-                         f"1 on a {kind} source space (no cortical normal)", value)
+    values = _loose_values(loose, kinds)
     if len(set(values.values())) > 1:
         raise refuse("loose", "one value for every kind of source space (different values "
                               "per kind are not implemented in this course)", loose)
@@ -105,6 +111,20 @@ class Depth:
 _DEPTH_DEFAULTS = {"mne": Depth(), "sparse": Depth(0.8, None, "whiten", "fro", True)}
 
 
+def _depth_value(options, exp_name):
+    exp, limit = options["exp"], options["limit"]
+    return Depth(
+        exp=None if exp is None else (check_real(exp, exp_name, low=0) or None),   # 0: None
+        limit=None if limit is None else check_real(limit, "depth['limit']", low=0,
+                                                    low_open=True),
+        limit_depth_chs=check_option(options["limit_depth_chs"], "depth['limit_depth_chs']",
+                                     (True, False, "whiten")),
+        combine_xyz=check_option(options["combine_xyz"], "depth['combine_xyz']",
+                                 ("spectral", "fro")),
+        allow_fixed_depth=check_bool(options["allow_fixed_depth"],
+                                     "depth['allow_fixed_depth']"))
+
+
 def check_depth(depth, *, kind="mne", supported=None):
     """MNE's ``depth`` (None, a number >= 0, or a dict of the options) -> :class:`Depth`.
 
@@ -123,20 +143,7 @@ def check_depth(depth, *, kind="mne", supported=None):
     known = sorted(Depth.__dataclass_fields__)
     if not set(depth) <= set(known):
         raise refuse("depth", f"a dict with keys among {known}", depth)
-    options = {**defaults.__dict__, **depth}
-    exp = options["exp"]
-    exp = None if exp is None else (check_real(exp, exp_name, low=0) or None)   # 0: None
-    limit = options["limit"]
-    limit = None if limit is None else check_real(limit, "depth['limit']", low=0,
-                                                  low_open=True)
-    value = Depth(exp=exp, limit=limit,
-                  limit_depth_chs=check_option(options["limit_depth_chs"],
-                                               "depth['limit_depth_chs']",
-                                               (True, False, "whiten")),
-                  combine_xyz=check_option(options["combine_xyz"], "depth['combine_xyz']",
-                                           ("spectral", "fro")),
-                  allow_fixed_depth=check_bool(options["allow_fixed_depth"],
-                                               "depth['allow_fixed_depth']"))
+    value = _depth_value({**defaults.__dict__, **depth}, exp_name)
     for option, allowed in (supported or {}).items():
         if not any(_same(getattr(value, option), a) for a in allowed):
             raise refuse(f"depth[{option!r}]", f"{_options_text(allowed)} (implemented in "
