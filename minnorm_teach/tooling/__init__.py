@@ -1,0 +1,1 @@
+"""Course tooling, apart from the math: command line, website, notebooks, student versions."""
