@@ -227,8 +227,8 @@ def _jupyter_book_command():
     return [sys.executable, "-m", "jupyter_book.cli.main"]
 
 
-def _run_jupyter_book(root):
-    command = [*_jupyter_book_command(), "build", ".", "--config", "book.yml",
+def _run_jupyter_book(root, jupyter_book):
+    command = [*jupyter_book, "build", ".", "--config", "book.yml",
                "--toc", "course/_toc.yml", "--all", "-W", "--keep-going"]
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     proc = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
@@ -254,12 +254,13 @@ def build(root, *, quiet=False):
     if not (root / "book.yml").is_file():
         raise BookError(f"no book.yml in {root}: run from a clone of the course repository "
                         "(or skip the website: build --no-book)")
+    command = _jupyter_book_command()
     try:
         files = check_toc(root)
     except FileNotFoundError as err:
         raise BookError(str(err)) from None
     install_mathjax(root / "_build" / "_mathjax")
-    _run_jupyter_book(root)
+    _run_jupyter_book(root, command)
     html_dir = root / "_build" / "html"
     remote = external_resources(html_dir)
     if remote:

@@ -204,10 +204,11 @@ def execute_notebook(path, install_url, timeout=600):
     try:
         client.execute()
     except CellExecutionError as err:
-        failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
-            o.get("output_type") == "error" for o in c.get("outputs", ()))), "?")
-        raise NotebookError(f"{path}: cell {failed} failed ({err.ename}: {err.evalue}); the "
-                            "notebook was not written") from None
+        failed = next((c.source.strip().splitlines()[0] for c in nb.cells
+                       if c.cell_type == "code" and c.source.strip() and any(
+                           o.get("output_type") == "error" for o in c.get("outputs", ()))), "")
+        raise NotebookError(f"{path}: the cell `{failed[:60]}` failed ({err.ename}: "
+                            f"{err.evalue}); the notebook was not written") from None
     seconds = time.perf_counter() - start
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
