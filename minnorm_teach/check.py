@@ -4,28 +4,46 @@ Every numerical claim in a chapter goes through one of these functions, so a not
 stops agreeing with MNE-Python (or with a closed form, or with the ground truth) fails under
 nbval, in the book build and in a student's "Run all" alike.
 
-The verdict line has a stable part (what was compared, against what, the tolerance) and the
-measured error. nbval masks the measured number with ``tests/nbval_sanitize.cfg``, so the line
-can be compared across machines whose BLAS differ in the last digits::
+A passing check prints its verdict line. The line has a stable part (what was compared,
+against what, the tolerance) and the measured error; nbval masks the measured number with
+``tests/nbval_sanitize.cfg``, so the line can be compared across machines whose BLAS differ in
+the last digits::
 
     ✔ K vs MNE apply_inverse: max rel. error 3.1e-15 <= 1e-10
 
+A failing check raises :class:`CheckFailed`. In a notebook it shows as the same one line
+(``✘ ...``, and a hint line when the check has one), not as a traceback through this module:
+IPython displays an exception through its ``_render_traceback_`` method when it has one, and
+the cell still counts as failed for "Run all", nbval and nbgrader.
+
 Relative error everywhere is ``max|ours - ref| / max|ref|`` (the infinity norm of the
-difference over the infinity norm of the reference), the measure used in
-``shared/reference/mne_conventions.md``.
+difference over the infinity norm of the reference).
+
+:func:`say` shows a sentence built from computed numbers as Markdown: how a chapter quotes a
+measurement in its prose (see ``course/CONTRIBUTING.md``, "Numbers in prose").
 """
 
 import numpy as np
 
 __all__ = ["CheckFailed", "MeasuredError", "Verdict", "relative_error", "check_close",
-           "check_true", "check_equal", "check_shape"]
+           "check_true", "check_equal", "check_shape", "float32_rtol", "non_finite", "say"]
 
 PASS = "✔"
 FAIL = "✘"
 
 
 class CheckFailed(AssertionError):
-    """Raised by a failing check; the message is the verdict line plus an optional hint."""
+    """A failed check: its verdict line, and a hint for the reader when there is one.
+
+    In IPython (JupyterLab, nbclient, nbval, nbgrader) it is shown as these lines only.
+    """
+
+    def __init__(self, line, hint=None):
+        self.line, self.hint = str(line), hint
+        super().__init__(self.line + (f"\n  hint: {hint}" if hint else ""))
+
+    def _render_traceback_(self):
+        return [self.line] + ([f"  hint: {self.hint}"] if self.hint else [])
 
 
 class _Quiet:
@@ -70,12 +88,35 @@ def relative_error(ours, reference):
     return float(diff / scale)
 
 
+def float32_rtol(n_terms=1):
+    """4 eps_32 sqrt(n_terms): a fair relative tolerance for a quantity stored in float32.
+
+    ``eps_32 = 1.2e-7`` is float32's spacing at 1; a sum of ``n_terms`` rounded products
+    drifts like ``sqrt(n_terms)`` roundings (a fixed-orientation gain is stored in float32, so
+    ``L @ j`` over 5,124 sources gets ``float32_rtol(5124) = 3.4e-5``). Float64 linear algebra
+    uses 1e-10 instead.
+    """
+    return float(4 * np.finfo(np.float32).eps * np.sqrt(max(int(n_terms), 1)))
+
+
 def _verdict(ok, text, hint):
     line = f"{PASS if ok else FAIL} {text}"
-    print(line)
     if not ok:
-        raise CheckFailed(line + (f"\n  hint: {hint}" if hint else ""))
+        raise CheckFailed(line, hint)
+    print(line)
     return Verdict(line)
+
+
+def non_finite(values):
+    """``"is NaN (2 of 366 entries)"``, ``"is infinite (...)"``, or "" when all are finite."""
+    values = np.asarray(values)
+    if not np.issubdtype(values.dtype, np.number):
+        return ""
+    for test, word in ((np.isnan, "NaN"), (np.isinf, "infinite")):
+        bad = int(np.count_nonzero(test(values)))
+        if bad:
+            return f"is {word}" + (f" ({bad} of {values.size} entries)" if values.ndim else "")
+    return ""
 
 
 def check_close(name, ours, reference, *, rtol=1e-10, against="MNE", hint=None):
@@ -88,20 +129,25 @@ def check_close(name, ours, reference, *, rtol=1e-10, against="MNE", hint=None):
     ours, reference : array_like
         Same shape. ``reference`` is MNE's value, a closed form or the ground truth.
     rtol : float
-        Relative tolerance on the infinity norm (float64 linear algebra: 1e-10). When the
-        reference is exactly zero the error is absolute, and the verdict says so.
+        Relative tolerance on the infinity norm (float64 linear algebra: 1e-10; a quantity
+        stored in float32: :func:`float32_rtol`). When the reference is exactly zero the error
+        is absolute, and the verdict says so.
     against : str
         Name of the reference, printed in the verdict.
     hint : str, optional
-        Printed with the error when the check fails (for exercises).
+        Shown under the verdict when the check fails.
 
     Returns
     -------
     error : MeasuredError
         The measured relative error (a float; not echoed at the end of a notebook cell).
     """
+    for what, values in (("", ours), ("the reference ", reference)):
+        problem = non_finite(values)
+        if problem:
+            _verdict(False, f"{name} vs {against}: {what or name + ' '}{problem}", hint)
     error = relative_error(ours, reference)
-    ok = bool(np.isfinite(error) and error <= rtol)
+    ok = bool(error <= rtol)
     relation = "<=" if ok else ">"
     kind = "rel." if np.any(np.asarray(reference) != 0) else "abs."   # a zero reference
     _verdict(ok, f"{name} vs {against}: max {kind} error {error:.1e} {relation} {rtol:.0e}",
@@ -128,3 +174,23 @@ def check_shape(name, array, expected_shape, *, hint=None):
     ok = shape == tuple(expected_shape)
     text = f"{name} has shape {shape}" + ("" if ok else f" (expected {tuple(expected_shape)})")
     return _verdict(ok, text, hint)
+
+
+def say(text):
+    """Show ``text`` (Markdown, usually an f-string of computed numbers) below the cell.
+
+    The way a chapter quotes a measurement in prose: the sentence is printed by the code that
+    computes the number, so it is never stale. In JupyterLab it renders as Markdown; the book
+    parses Markdown outputs as MyST (math and roles work) and hides the cell's input when it
+    is tagged ``remove-input``. Outside IPython the text is printed.
+    """
+    try:
+        from IPython import get_ipython
+        from IPython.display import Markdown, display
+    except ImportError:                                   # pragma: no cover
+        get_ipython = None
+    if get_ipython is None or get_ipython() is None:
+        print(text)
+        return None
+    display(Markdown(text))
+    return None
