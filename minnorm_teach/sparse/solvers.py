@@ -269,7 +269,8 @@ def mxne(b, L, alpha, n_orient, *, solver="bcd", active_set_size=10, maxit=3000,
          dgap_freq=10):
     """MxNE: min_j 0.5 ||b - L j||_F^2 + alpha ||j||_{2,1}, on a working set.
 
-    ``solver`` is "bcd", "fista" or "ista"; ``active_set_size=None`` solves on all sources.
+    ``solver`` is "bcd", "fista" or "ista"; ``active_set_size=None`` solves on all sources
+    (with BCD, at most ``BCD_MAX_SOURCES`` of them: its Gram matrix is n_sources^2).
     alpha is in whitened data units (``alpha_max(L, b, n_orient)`` gives the empty solution).
     """
     check_problem(b, L, n_orient)
