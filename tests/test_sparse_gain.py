@@ -115,6 +115,8 @@ def test_bad_inputs_get_clear_errors():
     n_sources = fwd["nsource"]
     with pytest.raises(ValueError, match="loose must be between 0 and 1.*got 1.5"):
         sp.prepare_sparse_gain(fwd, info, cov, loose=1.5)
+    with pytest.raises(TypeError, match="loose must be a number in .0, 1. or 'auto', got {"):
+        sp.prepare_sparse_gain(fwd, info, cov, loose={"surface": 0.2})
     with pytest.raises(TypeError, match="depth must be a number"):
         sp.prepare_sparse_gain(fwd, info, cov, depth={"exp": 0.8})
     with pytest.raises(ValueError, match=f"one value per source location, {n_sources}, got "

@@ -59,6 +59,8 @@ def sparse_loose(loose, forward):
         if loose != "auto":
             raise ValueError(f"loose must be a number in [0, 1] or 'auto', got {loose!r}")
         loose = 0.2 if kinds == {"surf"} else 1.0
+    if not isinstance(loose, Real):
+        raise TypeError(f"loose must be a number in [0, 1] or 'auto', got {loose!r}")
     loose = float(loose)
     if not 0.0 <= loose <= 1.0:
         raise ValueError(f"loose must be between 0 and 1 (variance of the tangential "
