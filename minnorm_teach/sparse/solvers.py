@@ -139,7 +139,8 @@ def _bcd_pass(LtL, j, LtR, lipschitz, alpha, n_orient):
     nonzero = (group_norms(j, n_orient) > 0).tolist()
     for k, lip_k in enumerate(lipschitz.tolist()):
         rows = slice(k * n_orient, (k + 1) * n_orient)
-        Z_k = j[rows] + LtR[rows] / lip_k
+        j_k = j[rows]                                      # a view on location k's rows
+        Z_k = j_k + LtR[rows] / lip_k
         norm = math.sqrt(np.vdot(Z_k, Z_k))                # ||Z_k||_F
         if norm <= alpha / lip_k:                          # prox: the block is set to zero
             if not nonzero[k]:
@@ -147,7 +148,7 @@ def _bcd_pass(LtL, j, LtR, lipschitz, alpha, n_orient):
             j_k_new = np.zeros_like(Z_k)
         else:                                              # prox: the block shrinks
             j_k_new = Z_k * (1.0 - alpha / (lip_k * norm))
-        LtR -= LtL[:, rows] @ (j_k_new - j[rows])
+        LtR -= LtL[:, rows] @ (j_k_new - j_k)
         j[rows] = j_k_new
 
 
