@@ -158,9 +158,9 @@ def _tf_bcd_pass(LtL, Z, LtR, lipschitz, penalty):
         if not nonzero[k] and (math.sqrt(frame.norms2(Y_k).sum())
                                <= penalty.alpha_space / lip_k):
             continue
-        dZ = penalty.prox(Y_k, 1.0 / lip_k) - Z[rows]
-        LtR -= LtL[:, rows] @ frame.synthesis(dZ)
-        Z[rows] += dZ
+        Z_k_new = penalty.prox(Y_k, 1.0 / lip_k)
+        LtR -= LtL[:, rows] @ frame.synthesis(Z_k_new - Z[rows])
+        Z[rows] = Z_k_new
 
 
 @single_threaded
