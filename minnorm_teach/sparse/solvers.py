@@ -81,7 +81,8 @@ def _blas():
 
 def single_threaded(solver):
     """Run ``solver`` with one BLAS thread: block updates multiply tiny matrices, for which
-    thread start-up (and oversubscription on a shared machine) costs more than the product."""
+    thread start-up costs more than the product, and on a busy machine BLAS threads that wait
+    for a core make even eigh and the large products several times slower."""
     @wraps(solver)
     def wrapped(*args, **kwargs):
         with _blas().limit(limits=1, user_api="blas"):
