@@ -29,10 +29,10 @@ __version__ = "0.1.0"
 # Public names and the module that defines them; modules load on first use so that
 # ``import minnorm_teach`` stays fast and never imports MNE for a student who only needs NumPy.
 _PUBLIC = {
-    "make_inverse_operator": "inverse",
-    "apply_inverse": "inverse",
-    "apply_inverse_epochs": "inverse",
-    "apply_inverse_raw": "inverse",
+    "make_inverse_operator": "operator",
+    "apply_inverse": "apply",
+    "apply_inverse_epochs": "apply",
+    "apply_inverse_raw": "apply",
     "mixed_norm": "sparse",
     "tf_mixed_norm": "sparse",
     "load_course_data": "datasets",
