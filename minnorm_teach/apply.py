@@ -54,7 +54,7 @@ def _check_reference(info, inv):
 
 def _make_stc(j, inv, tmin, tstep, pick_ori):
     """Wrap estimates as an MNE SourceEstimate (vector: rotated back to xyz)."""
-    subject = inv.src._subject
+    subject = inv.src[0].get("subject_his_id")
     vertices = inv.vertices
     if pick_ori == "vector":
         frames = inv.source_nn.reshape(-1, 3, 3)                   # rows t1, t2, n in xyz

@@ -10,10 +10,11 @@ counterpart: ``apply_inverse(..., method="eLORETA")`` (``mne/minimum_norm/_elore
 formulas were re-derived, not copied.
 
 Every iteration stays at the sensor level, as in chapter 03: the model covariance
-L R L^T = B B^T (B = L F, F a factor of R: F F^T = R) is an n_channels x n_channels matrix,
-its eigendecomposition gives N = Q diag(1 / (e + lambda2)) Q^T = Z Z^T-weights, and the blocks
-L_k^T N L_k = Z_k^T Z_k come from one product Z = diag(1/sqrt(e + lambda2)) Q^T L. The final SVD
-of A = L R^{1/2} is :func:`minnorm_teach.linalg.svd_from_gram`'s route.
+S = L R L^T = B B^T (B = L F, F a factor of R: F F^T = R) is an n_channels x n_channels matrix
+(one symmetric product), its eigendecomposition S = Q diag(e) Q^T gives
+N = Q diag(1 / (e + lambda2)) Q^T, and the blocks L_k^T N L_k = Z_k^T Z_k come from one more
+product, Z = diag(1/sqrt(e + lambda2)) Q^T L. The final SVD of A = L R^{1/2} is
+:func:`minnorm_teach.linalg.svd_from_gram`'s route.
 """
 
 from dataclasses import dataclass
@@ -57,7 +58,7 @@ def _times_factor(X, F):
     if F.ndim == 1:
         return X * F
     X3 = X.reshape(X.shape[0], -1, 3)
-    return sum(X3[:, :, [a]] * F[:, a, :] for a in range(3)).reshape(X.shape)
+    return np.einsum("cka,kab->ckb", X3, F, optimize=True).reshape(X.shape)
 
 
 def _block_grams(Z):
@@ -88,17 +89,25 @@ def _inverse_roots(M):
 def _normalised(L, R, F, rank):
     """Scale R so that tr(L R L^T) = ||L F||_F^2 = rank; returns (B = L F, R, F), all scaled."""
     B = _times_factor(L, F)
-    c = np.sum(B ** 2) / rank
+    c = np.vdot(B, B) / rank
     return B / np.sqrt(c), R / c, F / np.sqrt(c)
 
 
-def _whitened_by_model(G, B, rank, lambda2):
-    """Z = diag(1/sqrt(e + lambda2)) Q^T G from L R L^T = B B^T = Q diag(e) Q^T (top rank).
+def _model_covariance(G, R, F, rank):
+    """S = G R G^T = B B^T (B = G F, one symmetric product), with S, R and F scaled so that
+    tr(S) = ||B||_F^2 = rank (step 2): returns (S, R, F)."""
+    B = _times_factor(G, F)
+    c = np.vdot(B, B) / rank
+    return (B @ B.T) / c, R / c, F / np.sqrt(c)
+
+
+def _whitened_by_model(G, S, rank, lambda2):
+    """Z = diag(1/sqrt(e + lambda2)) Q^T G from the model covariance S = Q diag(e) Q^T (top rank).
 
     Then G_k^T N G_k = Z_k^T Z_k with N = Q diag(1/(e + lambda2)) Q^T, MNE's stabilised
     inverse of the model covariance (components with e = 0 left out).
     """
-    e, Q = np.linalg.eigh(B @ B.T)
+    e, Q = np.linalg.eigh(S)
     e = np.abs(e)
     top = np.argsort(e)[::-1][:rank]
     e, Q = e[top], Q[:, top]
@@ -106,9 +115,9 @@ def _whitened_by_model(G, B, rank, lambda2):
     return (Q * scale).T @ G
 
 
-def _eloreta_step(G, B, std, n_orient, rank, lambda2, force_equal):
+def _eloreta_step(G, S, std, n_orient, rank, lambda2, force_equal):
     """One update R_k = (G_k^T N G_k)^{-1/2} times the prior; returns R and a factor F F^T = R."""
-    Z = _whitened_by_model(G, B, rank, lambda2)
+    Z = _whitened_by_model(G, S, rank, lambda2)
     if n_orient == 1:
         R = std ** 2 / np.sqrt(np.sum(Z ** 2, axis=0))
         return R, np.sqrt(R)
@@ -171,13 +180,13 @@ def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6
     R = np.eye(3) * std.reshape(-1, 1, 3) ** 2 if blockwise else std ** 2        # step 1
     F = np.eye(3) * std.reshape(-1, 1, 3) if blockwise else std.copy()
     G = L_w * std
-    B, R, F = _normalised(G, R, F, rank)                                          # step 2
+    S, R, F = _model_covariance(G, R, F, rank)                                    # step 2
     n_iter, delta, converged = 0, np.inf, False
     while n_iter < max_iter and not converged:                                    # steps 3-5
         n_iter += 1
         R_old = R
-        R, F = _eloreta_step(G, B, std, n_orient, rank, lambda2, force_equal)
-        B, R, F = _normalised(G, R, F, rank)
+        R, F = _eloreta_step(G, S, std, n_orient, rank, lambda2, force_equal)
+        S, R, F = _model_covariance(G, R, F, rank)
         delta = np.linalg.norm(R - R_old) / np.linalg.norm(R_old)
         converged = delta < eps
     B, R, F = _normalised(L_w, R, F, rank)                                        # step 6

@@ -62,7 +62,7 @@ def surface_lead_field(fwd):
         return L, np.asarray(fwd["source_nn"], float)
     frames = surface_frames(source_normals(fwd["src"]))
     n_channels = L.shape[0]
-    L_surf = np.einsum("ckj,kij->cki", L.reshape(n_channels, -1, 3), frames)
+    L_surf = np.einsum("ckj,kij->cki", L.reshape(n_channels, -1, 3), frames, optimize=True)
     return L_surf.reshape(n_channels, -1), frames.reshape(-1, 3)
 
 

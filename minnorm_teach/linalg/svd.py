@@ -82,7 +82,7 @@ def svd_from_gram(L):
     A = L if wide else L.T                             # A A^T is the smaller Gram matrix
     _, Q = np.linalg.eigh(A @ A.T)
     Y = A.T @ Q                                        # column i: s_i times the other vector
-    s = np.linalg.norm(Y, axis=0)
+    s = np.sqrt(np.einsum("ij,ij->j", Y, Y))           # column norms ||L^T u_i||
     order = np.argsort(-s, kind="stable")
     Q, Y, s = Q[:, order], Y[:, order], s[order]
     Y = np.divide(Y, s, out=np.zeros_like(Y), where=s > 0)

@@ -28,7 +28,7 @@ __all__ = ["METRICS", "peak_localisation_error", "centre_of_gravity_error", "spa
            "compute_metrics", "resolution_metrics"]
 
 METRICS = ("peak_err", "cog_err", "sd_ext", "maxrad_ext", "peak_amp", "sum_amp")
-CHUNK = 256          # columns per step of the per-source loops (one progress-bar tick)
+CHUNK = 256          # rows or columns per step of the blocked loops
 
 
 def _check_positions(F, positions):
@@ -44,6 +44,29 @@ def _chunks(n, progress, desc):
     return tqdm(starts, desc=desc, unit="chunk", disable=not progress, leave=False)
 
 
+# A resolution matrix is 5124 x 5124 on the course data and its PSFs are columns, its CTFs
+# rows. The two helpers below read a matrix in the order it is stored (row by row for a
+# resmat, column by column for its transpose): the same numbers, ten times faster than
+# striding across memory.
+
+def _column_argmax(A):
+    """argmax_i A[i, k] for every column k (the first one on ties)."""
+    if not A.flags.c_contiguous:
+        return np.argmax(A, axis=0)
+    best, where = np.full(A.shape[1], -np.inf), np.zeros(A.shape[1], dtype=int)
+    for start in range(0, A.shape[0], CHUNK):              # a block of rows at a time
+        block = np.ascontiguousarray(A[start:start + CHUNK].T)
+        index = np.argmax(block, axis=1)
+        value = block[np.arange(block.shape[0]), index]
+        better = value > best
+        best[better], where[better] = value[better], start + index[better]
+    return where
+
+
+def _column_sums(A, X):
+    """A^T X: for every column k of A, sum_i A_ik X_i (X: (n, m)) -> (n_columns, m)."""
+    return (X.T @ A).T if A.flags.c_contiguous else A.T @ X
+
 
 # ---------------------------------------------------------------- per-column metrics --
 
@@ -54,7 +77,7 @@ def peak_localisation_error(F, positions):
 
 
 def _peak_error(A, positions):
-    return np.linalg.norm(positions[np.argmax(A, axis=0)] - positions, axis=1)
+    return np.linalg.norm(positions[_column_argmax(A)] - positions, axis=1)
 
 
 def centre_of_gravity_error(F, positions):
@@ -64,7 +87,7 @@ def centre_of_gravity_error(F, positions):
 
 
 def _cog_error(A, positions):
-    cog = (A.T @ positions) / A.sum(axis=0)[:, None]
+    cog = _column_sums(A, positions) / A.sum(axis=0)[:, None]
     return np.linalg.norm(cog - positions, axis=1)
 
 
@@ -75,23 +98,19 @@ def _squared_distances(positions, cols):
     return np.maximum(d2, 0.0)
 
 
-def spatial_deviation(F, positions, *, progress=True):
+def spatial_deviation(F, positions):
     """sqrt(sum_i F_ik^2 ||r_i - r_k||^2 / sum_i F_ik^2) per column k (Molins 2008, eq. 12).
 
-    Expanding ||r_i - r_k||^2 = |r_i|^2 - 2 r_i . r_k + |r_k|^2 turns the sum into three
-    weighted sums (matrix products), computed for blocks of CHUNK columns.
+    Expanding ||r_i - r_k||^2 = |r_i|^2 - 2 r_i . r_k + |r_k|^2 turns the sum into weighted
+    sums of |r_i|^2 and r_i over each column of F^2: one matrix product, F^2^T [|r|^2, r].
     """
     positions = _check_positions(F, positions)
     sq = np.sum(positions ** 2, axis=1)
-    n = F.shape[1]
-    sd = np.empty(n)
-    for start in _chunks(n, progress, "spatial deviation"):
-        cols = slice(start, min(start + CHUNK, n))
-        F2 = F[:, cols] ** 2
-        total = F2.sum(axis=0)
-        second = F2.T @ sq - 2 * np.sum((F2.T @ positions) * positions[cols], axis=1)
-        sd[cols] = np.sqrt(np.maximum(second / total + sq[cols], 0.0))
-    return sd
+    F2 = np.square(F)
+    total = F2.sum(axis=0)
+    sums = _column_sums(F2, np.column_stack([sq, positions]))
+    second = sums[:, 0] - 2 * np.sum(sums[:, 1:] * positions, axis=1)
+    return np.sqrt(np.maximum(second / total + sq, 0.0))
 
 
 def max_radius(F, positions, threshold=0.5, *, progress=True):
@@ -142,7 +161,7 @@ class ResolutionMetrics:
                 f"median mm: {med})")
 
 
-def compute_metrics(resmat, positions, function="psf", *, progress=True):
+def compute_metrics(resmat, positions, function="psf"):
     """Peak localisation error, centre-of-gravity error and spatial deviation for every source.
 
     Parameters
@@ -155,10 +174,10 @@ def compute_metrics(resmat, positions, function="psf", *, progress=True):
     """
     F = _columns(resmat, function)
     positions = _check_positions(F, positions)
-    A = np.abs(F, order="C")                                    # |F|, computed once
+    A = np.abs(F)                                  # |F| once, in F's memory order
     return ResolutionMetrics(function=function, peak_err=_peak_error(A, positions),
                              cog_err=_cog_error(A, positions),
-                             sd_ext=spatial_deviation(A, positions, progress=progress))
+                             sd_ext=spatial_deviation(A, positions))
 
 
 # ------------------------------------------------------------------------ MNE mirrors --
@@ -194,4 +213,4 @@ def resolution_metrics(resmat, src, function="psf", metric="peak_err", threshold
                   "maxrad_ext": lambda: max_radius(F, cm, threshold)}[metric]()
     vertices = [np.asarray(s["vertno"]) for s in src]
     return mne.SourceEstimate(values[:, None], vertices, tmin=0.0, tstep=1.0,
-                              subject=src._subject)
+                              subject=src[0].get("subject_his_id"))
