@@ -113,8 +113,12 @@ def spatial_deviation(F, positions):
     return np.sqrt(np.maximum(second / total + sq, 0.0))
 
 
-def max_radius(F, positions, threshold=0.5, *, progress=True):
-    """max ||r_i - r_k|| over the i where |F_ik| > threshold * max_i |F_ik|, per column k."""
+def max_radius(F, positions, threshold=0.5, *, progress=False):
+    """max ||r_i - r_k|| over the i where |F_ik| > threshold * max_i |F_ik|, per column k.
+
+    Needs every distance ||r_i - r_k||, so it runs over blocks of CHUNK columns
+    (``progress=True``: with a progress bar).
+    """
     positions = _check_positions(F, positions)
     n = F.shape[1]
     radius = np.empty(n)
