@@ -1,4 +1,4 @@
-"""Unit tests of minnorm_teach.whitening: W C W^T = I, ranks, projectors, bad inputs."""
+"""Unit tests of minnorm_teach.whitening: W C W^T = I, make_whitener, bad inputs, whitened GFP."""
 
 import mne
 import numpy as np
