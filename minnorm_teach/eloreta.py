@@ -13,8 +13,9 @@ Every iteration stays at the sensor level, as in chapter 03: the model covarianc
 S = L R L^T = B B^T (B = L F, F a factor of R: F F^T = R) is an n_channels x n_channels matrix
 (one symmetric product), its eigendecomposition S = Q diag(e) Q^T gives
 N = Q diag(1 / (e + lambda2)) Q^T, and the blocks L_k^T N L_k = Z_k^T Z_k come from one more
-product, Z = diag(1/sqrt(e + lambda2)) Q^T L. The final SVD of A = L R^{1/2} is
-:func:`minnorm_teach.linalg.svd_from_gram`'s route.
+product, Z = diag(1/sqrt(e + lambda2)) Q^T L. These two products are the whole cost of an
+iteration. The final SVD of A = L R^{1/2} is :func:`minnorm_teach.linalg.svd_from_gram`'s
+route.
 """
 
 from dataclasses import dataclass
@@ -53,22 +54,14 @@ class ELoretaWeights:
                 f"delta={self.delta:.1e}, converged={self.converged})")
 
 
-def _times_factor(X, F):
-    """X F for X (m, n_dipoles) and F diagonal (n_dipoles,) or 3 x 3 blocks (n_sources, 3, 3)."""
-    if F.ndim == 1:
-        return X * F
-    X3 = X.reshape(X.shape[0], -1, 3)
-    return np.einsum("cka,kab->ckb", X3, F, optimize=True).reshape(X.shape)
+# The iteration keeps everything by location: G_t[k] = G_k^T, the n_orient rows of location k
+# (n_sources, n_orient, n_channels), and R, F as n_orient x n_orient blocks (1 x 1 for fixed
+# orientation). Then each step is a handful of batched 3 x 3 products plus two BLAS products
+# that read the lead field in the order it is stored.
 
-
-def _block_grams(Z):
-    """Z_k^T Z_k for every location k: (m, n_sources * 3) -> (n_sources, 3, 3)."""
-    Z3 = Z.reshape(Z.shape[0], -1, 3)
-    M = np.empty((Z3.shape[1], 3, 3))
-    for a in range(3):
-        for b in range(a, 3):
-            M[:, a, b] = M[:, b, a] = np.einsum("ck,ck->k", Z3[:, :, a], Z3[:, :, b])
-    return M
+def _by_location(X, n_orient):
+    """(m, n_sources * n_orient) -> (n_sources, n_orient, m): the rows X_k^T of each location."""
+    return np.ascontiguousarray(X.T).reshape(-1, n_orient, X.shape[0])
 
 
 def _inverse_roots(M):
@@ -86,47 +79,50 @@ def _inverse_roots(M):
     return power(-0.5), power(-0.25), np.sqrt(e)
 
 
-def _normalised(L, R, F, rank):
-    """Scale R so that tr(L R L^T) = ||L F||_F^2 = rank; returns (B = L F, R, F), all scaled."""
-    B = _times_factor(L, F)
-    c = np.vdot(B, B) / rank
-    return B / np.sqrt(c), R / c, F / np.sqrt(c)
+def _normalised(G_t, R, F, rank):
+    """Scale R so that tr(G R G^T) = ||G F||_F^2 = rank; returns (R, F, B_t), B_t[k] = (G_k F_k)^T.
 
-
-def _model_covariance(G, R, F, rank):
-    """S = G R G^T = B B^T (B = G F, one symmetric product), with S, R and F scaled so that
-    tr(S) = ||B||_F^2 = rank (step 2): returns (S, R, F)."""
-    B = _times_factor(G, F)
-    c = np.vdot(B, B) / rank
-    return (B @ B.T) / c, R / c, F / np.sqrt(c)
-
-
-def _whitened_by_model(G, S, rank, lambda2):
-    """Z = diag(1/sqrt(e + lambda2)) Q^T G from the model covariance S = Q diag(e) Q^T (top rank).
-
-    Then G_k^T N G_k = Z_k^T Z_k with N = Q diag(1/(e + lambda2)) Q^T, MNE's stabilised
-    inverse of the model covariance (components with e = 0 left out).
+    With F F^T = R, G R G^T = B B^T for B = G F: the model covariance is one symmetric
+    product, and its trace is ||B||_F^2.
     """
-    e, Q = np.linalg.eigh(S)
+    B_t = np.matmul(F.swapaxes(-2, -1), G_t)
+    c = np.einsum("kaj,kaj->", B_t, B_t) / rank
+    return R / c, F / np.sqrt(c), B_t / np.sqrt(c)
+
+
+def _noise_weighted(G_t, B_t, rank, lambda2):
+    """Z_t[k] = (diag(1/sqrt(e + lambda2)) Q^T G_k)^T for S = G R G^T = B B^T = Q diag(e) Q^T.
+
+    Then G_k^T N G_k = Z_t[k] Z_t[k]^T with N = Q diag(1/(e + lambda2)) Q^T on the top
+    ``rank`` eigenvectors (components with e = 0 left out): MNE's stabilised inverse of the
+    model covariance.
+    """
+    n_sources, n_orient, n_channels = G_t.shape
+    B = B_t.reshape(-1, n_channels)                                     # B^T, by location
+    e, Q = np.linalg.eigh(B.T @ B)                                      # S = B B^T
     e = np.abs(e)
     top = np.argsort(e)[::-1][:rank]
     e, Q = e[top], Q[:, top]
     scale = np.divide(1.0, np.sqrt(e + lambda2), out=np.zeros_like(e), where=e > 0)
-    return (Q * scale).T @ G
+    return (G_t.reshape(-1, n_channels) @ (Q * scale)).reshape(n_sources, n_orient, -1)
 
 
-def _eloreta_step(G, S, std, n_orient, rank, lambda2, force_equal):
-    """One update R_k = (G_k^T N G_k)^{-1/2} times the prior; returns R and a factor F F^T = R."""
-    Z = _whitened_by_model(G, S, rank, lambda2)
-    if n_orient == 1:
-        R = std ** 2 / np.sqrt(np.sum(Z ** 2, axis=0))
-        return R, np.sqrt(R)
-    inv_sqrt, inv_fourth, root_eig = _inverse_roots(_block_grams(Z))
+def _eloreta_step(G_t, B_t, D, rank, lambda2, force_equal):
+    """R_k = D_k (G_k^T N G_k)^{-1/2} D_k (the prior std D re-applied) and a factor F_k F_k^T = R_k.
+
+    force_equal: R_k = D_k^2 / mean(sqrt(eig(G_k^T N G_k))), one weight for the location.
+    """
+    Z_t = _noise_weighted(G_t, B_t, rank, lambda2)
+    inv_sqrt, inv_fourth, root_eig = _inverse_roots(Z_t @ Z_t.swapaxes(-2, -1))
     if force_equal:
-        R = np.repeat(1.0 / root_eig.mean(axis=-1), 3) * std ** 2
-        return R, np.sqrt(R)
-    D = std.reshape(-1, 3)
+        weight = 1.0 / root_eig.mean(axis=-1)
+        return _diagonal(D ** 2 * weight[:, None]), _diagonal(D * np.sqrt(weight)[:, None])
     return D[:, :, None] * inv_sqrt * D[:, None, :], D[:, :, None] * inv_fourth
+
+
+def _diagonal(d):
+    """(n, o) -> (n, o, o) diagonal blocks."""
+    return d[:, :, None] * np.eye(d.shape[1])
 
 
 def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6,
@@ -146,10 +142,10 @@ def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6
       5. Stop when ||R - R_old|| / ||R_old|| < eps, or after max_iter updates.
       6. Back to L_w (without orient_prior), rescale R, SVD of A = L_w R^{1/2}.
 
-    Each step works with a factor F of R (F F^T = R: sqrt(R), or D M^{-1/4} for a block
-    R_k = D M^{-1/2} D with D = diag(prior std)), so that G R G^T = B B^T with B = G F is one
-    symmetric product and its trace is ||B||_F^2. In step 6, A = L_w F has the same
-    A A^T = L_w R L_w^T, hence the same U and s, and R^{1/2} V = F V_F for the V_F of L_w F.
+    Each step works with a factor F of R (F F^T = R: D M^{-1/4} for R_k = D M^{-1/2} D, with
+    D = diag(prior std)), so that G R G^T = B B^T with B = G F is one symmetric product and
+    its trace is ||B||_F^2. In step 6, A = L_w F has the same A A^T = L_w R L_w^T, hence the
+    same U and s, and R^{1/2} V = F V_F for the V_F of L_w F.
 
     Parameters
     ----------
@@ -176,23 +172,24 @@ def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6
     if std.shape != (n_dipoles,):
         raise ValueError(f"orient_prior has shape {np.shape(orient_prior)} but L_w has "
                          f"{n_dipoles} columns")
-    blockwise = n_orient == 3 and not force_equal
-    R = np.eye(3) * std.reshape(-1, 1, 3) ** 2 if blockwise else std ** 2        # step 1
-    F = np.eye(3) * std.reshape(-1, 1, 3) if blockwise else std.copy()
-    G = L_w * std
-    S, R, F = _model_covariance(G, R, F, rank)                                    # step 2
+    D = std.reshape(-1, n_orient)
+    G_t = _by_location(L_w * std, n_orient)
+    R, F = _diagonal(D ** 2), _diagonal(D)                                        # step 1
+    R, F, B_t = _normalised(G_t, R, F, rank)                                      # step 2
     n_iter, delta, converged = 0, np.inf, False
     while n_iter < max_iter and not converged:                                    # steps 3-5
         n_iter += 1
         R_old = R
-        R, F = _eloreta_step(G, S, std, n_orient, rank, lambda2, force_equal)
-        S, R, F = _model_covariance(G, R, F, rank)
+        R, F = _eloreta_step(G_t, B_t, D, rank, lambda2, force_equal)
+        R, F, B_t = _normalised(G_t, R, F, rank)
         delta = np.linalg.norm(R - R_old) / np.linalg.norm(R_old)
         converged = delta < eps
-    B, R, F = _normalised(L_w, R, F, rank)                                        # step 6
-    usv = linalg.svd_from_gram(B)
+    R, F, B_t = _normalised(_by_location(L_w, n_orient), R, F, rank)             # step 6
+    usv = linalg.svd_from_gram(B_t.reshape(n_dipoles, n_channels).T)
     U, s, V_F = usv.U[:, :rank], usv.s[:rank], usv.V[:, :rank]
-    V_weighted = _times_factor(V_F.T, F.swapaxes(-2, -1) if F.ndim == 3 else F).T
+    V_weighted = np.matmul(F, V_F.reshape(-1, n_orient, s.size)).reshape(n_dipoles, -1)
+    blockwise = n_orient == 3 and not force_equal
+    R = R if blockwise else np.diagonal(R, axis1=1, axis2=2).ravel()
     return ELoretaWeights(R=R, U=U, s=s, V_weighted=V_weighted, n_iter=n_iter,
                           delta=float(delta), converged=converged)
 

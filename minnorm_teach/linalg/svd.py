@@ -81,11 +81,13 @@ def svd_from_gram(L):
     wide = L.shape[0] <= L.shape[1]
     A = L if wide else L.T                             # A A^T is the smaller Gram matrix
     _, Q = np.linalg.eigh(A @ A.T)
+    Q = np.ascontiguousarray(Q[:, ::-1])               # descending eigenvalues
     Y = A.T @ Q                                        # column i: s_i times the other vector
     s = np.sqrt(np.einsum("ij,ij->j", Y, Y))           # column norms ||L^T u_i||
-    order = np.argsort(-s, kind="stable")
-    Q, Y, s = Q[:, order], Y[:, order], s[order]
-    Y = np.divide(Y, s, out=np.zeros_like(Y), where=s > 0)
+    order = np.argsort(-s, kind="stable")              # the norms may swap near-equal ones
+    if np.any(order != np.arange(s.size)):
+        Q, Y, s = Q[:, order], Y[:, order], s[order]
+    np.divide(Y, s, out=Y, where=s > 0)                # a zero norm is a zero column already
     return SVD(U=Q, s=s, V=Y) if wide else SVD(U=Y, s=s, V=Q)
 
 
