@@ -79,27 +79,31 @@ def _inverse_roots(M):
     return power(-0.5), power(-0.25), np.sqrt(e)
 
 
-def _normalised(G_t, R, F, rank):
-    """Scale R so that tr(G R G^T) = ||G F||_F^2 = rank; returns (R, F, B_t), B_t[k] = (G_k F_k)^T.
+def _times_factor(G_t, F):
+    """B_t[k] = (G_k F_k)^T = F_k^T G_k^T for every location: B = G F, stored by location."""
+    return np.matmul(F.swapaxes(-2, -1), G_t)
 
-    With F F^T = R, G R G^T = B B^T for B = G F: the model covariance is one symmetric
-    product, and its trace is ||B||_F^2.
+
+def _model_covariance(G_t, R, F, rank):
+    """S = G R G^T = B B^T (B = G F, F F^T = R): one symmetric product.
+
+    R, F and S are scaled so that tr(S) = rank (step 2); returns (S, R, F).
     """
-    B_t = np.matmul(F.swapaxes(-2, -1), G_t)
-    c = np.einsum("kaj,kaj->", B_t, B_t) / rank
-    return R / c, F / np.sqrt(c), B_t / np.sqrt(c)
+    B = _times_factor(G_t, F).reshape(-1, G_t.shape[-1])               # B^T, by location
+    S = B.T @ B
+    c = np.trace(S) / rank
+    return S / c, R / c, F / np.sqrt(c)
 
 
-def _noise_weighted(G_t, B_t, rank, lambda2):
-    """Z_t[k] = (diag(1/sqrt(e + lambda2)) Q^T G_k)^T for S = G R G^T = B B^T = Q diag(e) Q^T.
+def _noise_weighted(G_t, S, rank, lambda2):
+    """Z_t[k] = (diag(1/sqrt(e + lambda2)) Q^T G_k)^T for the model covariance S = Q diag(e) Q^T.
 
     Then G_k^T N G_k = Z_t[k] Z_t[k]^T with N = Q diag(1/(e + lambda2)) Q^T on the top
     ``rank`` eigenvectors (components with e = 0 left out): MNE's stabilised inverse of the
     model covariance.
     """
     n_sources, n_orient, n_channels = G_t.shape
-    B = B_t.reshape(-1, n_channels)                                     # B^T, by location
-    e, Q = np.linalg.eigh(B.T @ B)                                      # S = B B^T
+    e, Q = np.linalg.eigh(S)
     e = np.abs(e)
     top = np.argsort(e)[::-1][:rank]
     e, Q = e[top], Q[:, top]
@@ -107,12 +111,12 @@ def _noise_weighted(G_t, B_t, rank, lambda2):
     return (G_t.reshape(-1, n_channels) @ (Q * scale)).reshape(n_sources, n_orient, -1)
 
 
-def _eloreta_step(G_t, B_t, D, rank, lambda2, force_equal):
+def _eloreta_step(G_t, S, D, rank, lambda2, force_equal):
     """R_k = D_k (G_k^T N G_k)^{-1/2} D_k (the prior std D re-applied) and a factor F_k F_k^T = R_k.
 
     force_equal: R_k = D_k^2 / mean(sqrt(eig(G_k^T N G_k))), one weight for the location.
     """
-    Z_t = _noise_weighted(G_t, B_t, rank, lambda2)
+    Z_t = _noise_weighted(G_t, S, rank, lambda2)
     inv_sqrt, inv_fourth, root_eig = _inverse_roots(Z_t @ Z_t.swapaxes(-2, -1))
     if force_equal:
         weight = 1.0 / root_eig.mean(axis=-1)
@@ -175,17 +179,19 @@ def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6
     D = std.reshape(-1, n_orient)
     G_t = _by_location(L_w * std, n_orient)
     R, F = _diagonal(D ** 2), _diagonal(D)                                        # step 1
-    R, F, B_t = _normalised(G_t, R, F, rank)                                      # step 2
+    S, R, F = _model_covariance(G_t, R, F, rank)                                  # step 2
     n_iter, delta, converged = 0, np.inf, False
     while n_iter < max_iter and not converged:                                    # steps 3-5
         n_iter += 1
         R_old = R
-        R, F = _eloreta_step(G_t, B_t, D, rank, lambda2, force_equal)
-        R, F, B_t = _normalised(G_t, R, F, rank)
+        R, F = _eloreta_step(G_t, S, D, rank, lambda2, force_equal)
+        S, R, F = _model_covariance(G_t, R, F, rank)
         delta = np.linalg.norm(R - R_old) / np.linalg.norm(R_old)
         converged = delta < eps
-    R, F, B_t = _normalised(_by_location(L_w, n_orient), R, F, rank)             # step 6
-    usv = linalg.svd_from_gram(B_t.reshape(n_dipoles, n_channels).T)
+    B = _times_factor(_by_location(L_w, n_orient), F).reshape(n_dipoles, n_channels).T
+    c = np.einsum("ij,ij->", B, B) / rank                                         # step 6
+    R, F = R / c, F / np.sqrt(c)
+    usv = linalg.svd_from_gram(B / np.sqrt(c))
     U, s, V_F = usv.U[:, :rank], usv.s[:rank], usv.V[:, :rank]
     V_weighted = np.matmul(F, V_F.reshape(-1, n_orient, s.size)).reshape(n_dipoles, -1)
     blockwise = n_orient == 3 and not force_equal
