@@ -183,3 +183,14 @@ def test_eloreta_method_params_reach_the_solver_and_match_mne():
     assert np.abs(default.data - ours.data).max() > 1e-3 * np.abs(ours.data).max()
     with pytest.raises(ValueError, match="only used by eLORETA"):
         mt.apply_inverse(evoked, ours_inv, 1 / 9, "dSPM", method_params=params)
+
+
+def test_old_single_namespace_keeps_working():
+    """minnorm_teach.inverse gathers the names that lived there before the split."""
+    from minnorm_teach import apply, inverse, kernel, noise_norm, operator
+
+    assert inverse.prepare_kernel is noise_norm.prepare_kernel
+    assert inverse.apply_inverse is apply.apply_inverse is mt.apply_inverse
+    assert inverse.make_inverse_operator is operator.make_inverse_operator
+    assert inverse.sensor_fit is kernel.sensor_fit
+    assert set(inverse.__all__) <= set(dir(inverse))
