@@ -1,4 +1,5 @@
-"""Unit tests of minnorm_teach.inverse: closed forms, limits, nave, pick_ori, bad inputs."""
+"""Unit tests of the linear inverse (operator, kernel, apply): closed forms, limits, nave,
+pick_ori, bad inputs."""
 
 import functools
 
@@ -7,8 +8,9 @@ import numpy as np
 import pytest
 
 import minnorm_teach as mt
-from minnorm_teach import inverse
 from minnorm_teach.check import relative_error
+from minnorm_teach.kernel import apply_kernel, combine_xyz, sensor_fit
+from minnorm_teach.noise_norm import prepare_kernel
 
 
 @functools.lru_cache(maxsize=1)
@@ -40,7 +42,7 @@ def test_operator_structure():
 def test_kernel_closed_form():
     """K = R L~^T (L~ R L~^T + lambda2 I)^+ W P with L~ = W P L (the sensor-space form)."""
     inv, lambda2 = _inv(), 1.0 / 9.0
-    K = inverse.prepare_kernel(inv, lambda2, "MNE", 1).K
+    K = prepare_kernel(inv, lambda2, "MNE", 1).K
     L_white = inv.W @ inv.P @ inv.L
     G = (L_white * inv.R) @ L_white.T
     keep = np.abs(inv.W).sum(axis=1) > 0
@@ -52,12 +54,12 @@ def test_kernel_closed_form():
 
 def test_lambda2_zero_is_pseudo_inverse_and_nave_invariance():
     inv = _inv()
-    k0 = inverse.prepare_kernel(inv, 0.0, "MNE", 1)
+    k0 = prepare_kernel(inv, 0.0, "MNE", 1)
     np.testing.assert_allclose(k0.gamma[:inv.rank], 1.0 / inv.s[:inv.rank])
     assert np.all(k0.gamma[inv.rank:] == 0)
     # the MNE amplitude does not depend on nave (R and C both scale by 1/nave)
-    K1 = inverse.prepare_kernel(inv, 1 / 9, "MNE", 1).K
-    K60 = inverse.prepare_kernel(inv, 1 / 9, "MNE", 60).K
+    K1 = prepare_kernel(inv, 1 / 9, "MNE", 1).K
+    K60 = prepare_kernel(inv, 1 / 9, "MNE", 60).K
     assert relative_error(K60, K1) < 1e-12
 
 
@@ -65,9 +67,9 @@ def test_explained_variance_of_a_perfect_fit():
     """With lambda2 -> 0 every whitened component is fitted: 100 % explained."""
     inv, data = _inv(), _data()
     rows = [data.evoked.ch_names.index(c) for c in inv.ch_names]
-    fit = inverse.sensor_fit(data.evoked.data[rows], inverse.prepare_kernel(inv, 0.0, "MNE", 1))
+    fit = sensor_fit(data.evoked.data[rows], prepare_kernel(inv, 0.0, "MNE", 1))
     assert fit.explained_variance == pytest.approx(100.0, abs=1e-8)
-    fit9 = inverse.sensor_fit(data.evoked.data[rows], inverse.prepare_kernel(inv, 1 / 9, "MNE", 1))
+    fit9 = sensor_fit(data.evoked.data[rows], prepare_kernel(inv, 1 / 9, "MNE", 1))
     assert 0 < fit9.explained_variance < 100
 
 
@@ -86,20 +88,31 @@ def test_pick_ori_relations():
 def test_combine_xyz():
     j = np.arange(12.0).reshape(6, 2)
     expected = np.sqrt(j[0::3] ** 2 + j[1::3] ** 2 + j[2::3] ** 2)
-    np.testing.assert_allclose(inverse.combine_xyz(j), expected)
+    np.testing.assert_allclose(combine_xyz(j), expected)
     with pytest.raises(ValueError, match="3 rows per location"):
-        inverse.combine_xyz(np.ones((4, 2)))
+        combine_xyz(np.ones((4, 2)))
 
 
-def test_noise_normalised_methods_are_delegated():
+def test_unknown_method_is_named():
     inv, evoked = _inv(), _data().evoked
-    try:
-        import minnorm_teach.noise_norm  # noqa: F401
-    except ImportError:
-        with pytest.raises(NotImplementedError, match="dSPM"):
-            mt.apply_inverse(evoked, inv)          # MNE's default method is dSPM
     with pytest.raises(ValueError, match="method must be one of"):
         mt.apply_inverse(evoked, inv, 1 / 9, "LORETA")
+
+
+def test_kernel_factors_and_apply_without_forming_K():
+    """K = leads @ trans, and apply_kernel(b) = K b for every pick_ori, K never formed."""
+    inv, evoked = _inv(), _data().evoked
+    b = evoked.data[[evoked.ch_names.index(c) for c in inv.ch_names]]
+    for method in ("MNE", "dSPM"):
+        kernel = prepare_kernel(inv, 1 / 9, method, 60)
+        j = apply_kernel(kernel, b, 3, "vector")
+        assert "K" not in vars(kernel)                                  # not formed
+        factor = 1.0 if kernel.noise_norm is None else np.repeat(kernel.noise_norm, 3)[:, None]
+        expected = (kernel.K @ b) * factor
+        assert relative_error(j.reshape(expected.shape), expected) < 1e-12
+        assert relative_error(kernel.K, kernel.leads @ kernel.trans) == 0
+        assert relative_error(apply_kernel(kernel, b, 3, "normal"), expected[2::3]) < 1e-12
+    assert "as leads (3852, 361) @ trans (361, 365)" in repr(kernel)
 
 
 def test_bad_inputs():
@@ -168,5 +181,16 @@ def test_eloreta_method_params_reach_the_solver_and_match_mne():
     error = np.abs(ours.data - theirs.data).max() / np.abs(theirs.data).max()
     assert error < 1e-6                      # eLORETA: within MNE's convergence tolerance
     assert np.abs(default.data - ours.data).max() > 1e-3 * np.abs(ours.data).max()
-    with pytest.raises(ValueError, match="options of eLORETA"):
+    with pytest.raises(ValueError, match="only used by eLORETA"):
         mt.apply_inverse(evoked, ours_inv, 1 / 9, "dSPM", method_params=params)
+
+
+def test_old_single_namespace_keeps_working():
+    """minnorm_teach.inverse gathers the names that lived there before the split."""
+    from minnorm_teach import apply, inverse, kernel, noise_norm, operator
+
+    assert inverse.prepare_kernel is noise_norm.prepare_kernel
+    assert inverse.apply_inverse is apply.apply_inverse is mt.apply_inverse
+    assert inverse.make_inverse_operator is operator.make_inverse_operator
+    assert inverse.sensor_fit is kernel.sensor_fit
+    assert set(inverse.__all__) <= set(dir(inverse))

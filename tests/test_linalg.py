@@ -296,3 +296,43 @@ def test_norms_with_fewer_singular_vectors_than_channels():
     j = np.linalg.solve(L.T @ L + 0.5 * np.eye(4), L.T @ b)
     assert np.isclose(rho, np.linalg.norm(b - L @ j), rtol=1e-12)
     assert np.isclose(eta, np.linalg.norm(j), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(30, 200), (200, 30)])
+def test_svd_from_gram_equals_svd(shape):
+    """Wide (eigh of L L^T) and tall (eigh of L^T L): same s, same U s V^T, V diag(s) = L^T U."""
+    L = np.random.default_rng(3).normal(size=shape)
+    ref, got = la.svd(L), la.svd_from_gram(L)
+    assert got.U.shape == ref.U.shape and got.V.shape == ref.V.shape
+    assert relative_error(got.s, ref.s) < 1e-13
+    assert relative_error((got.U * got.s) @ got.V.T, L) < 1e-13
+    assert relative_error(got.V * got.s, L.T @ got.U) < 1e-14
+    assert np.all(np.diff(got.s) <= 0)
+
+
+def test_svd_from_gram_kernel_survives_squared_conditioning():
+    """s spans 1e-7 s_1 (cond(G) = 1e14): the small s lose digits, the kernel does not."""
+    rng = np.random.default_rng(4)
+    U = np.linalg.qr(rng.normal(size=(40, 40)))[0]
+    V = np.linalg.qr(rng.normal(size=(300, 40)))[0]
+    s = np.geomspace(1.0, 1e-7, 40)
+    L = (U * s) @ V.T
+    got = la.svd_from_gram(L)
+    assert relative_error(got.s, s) < 1e-12                  # absolute error << s_1
+    for eps in (1 / 9, 1e-4):
+        assert relative_error(la.svd_kernel(got, eps), la.tikhonov_kernel(L, eps)) < 1e-10
+
+
+def test_svd_from_gram_of_a_rank_deficient_lead_field():
+    """Average reference: rank n - 1. The null direction stays finite, kernels unaffected."""
+    rng = np.random.default_rng(5)
+    L = la.projector(np.ones((1, 30))) @ rng.normal(size=(30, 200))
+    got = la.svd_from_gram(L)
+    assert np.all(np.isfinite(got.V)) and got.s[-1] < 1e-6 * got.s[0]
+    assert relative_error(la.svd_kernel(got, 0.1), la.tikhonov_kernel(L, 0.1)) < 1e-12
+
+
+def test_regularised_inverse_rank():
+    s = np.array([3.0, 2.0, 1.0, 0.5])
+    gamma = la.regularised_inverse(s, 0.25, rank=2)
+    np.testing.assert_allclose(gamma, [3 / 9.25, 2 / 4.25, 0, 0])

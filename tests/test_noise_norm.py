@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from minnorm_teach import eloreta
 from minnorm_teach import noise_norm as nn
 from minnorm_teach import resolution as res
 from minnorm_teach.check import relative_error
@@ -77,7 +78,7 @@ def test_eloreta_weights_are_a_fixed_point(n_orient):
     """At convergence R_k = c (L_k^T N L_k)^{-1/2}, N = (L R L^T + lambda2 I)^{-1}."""
     p = toy(n_channels=30, n_sources=60, n_orient=n_orient)
     L_w, lambda2 = p["L_w"], p["lambda2"]
-    w = nn.eloreta_weights(L_w, n_orient=n_orient, rank=30, lambda2=lambda2, eps=1e-12,
+    w = eloreta.eloreta_weights(L_w, n_orient=n_orient, rank=30, lambda2=lambda2, eps=1e-12,
                            max_iter=500)
     assert w.converged and w.delta < 1e-12
     R = w.R
@@ -102,7 +103,7 @@ def test_eloreta_weights_are_a_fixed_point(n_orient):
 def test_eloreta_kernel_from_weights_and_zero_peak_error():
     """K = R^{1/2} V diag(gamma) U^T from the SVD of L R^{1/2}; its PSFs peak in place."""
     p = toy(n_channels=30, n_sources=300)
-    w = nn.eloreta_weights(p["L_w"], n_orient=1, rank=30, lambda2=1 / 9)
+    w = eloreta.eloreta_weights(p["L_w"], n_orient=1, rank=30, lambda2=1 / 9)
     assert w.converged
     gamma = w.s / (w.s ** 2 + 1 / 9)
     K = w.V_weighted @ (gamma[:, None] * w.U.T)
@@ -115,14 +116,14 @@ def test_eloreta_kernel_from_weights_and_zero_peak_error():
 
 def test_eloreta_max_iter_zero_keeps_the_prior():
     p = toy(n_channels=20, n_sources=50)
-    w = nn.eloreta_weights(p["L_w"], n_orient=1, rank=20, lambda2=1 / 9, max_iter=0)
+    w = eloreta.eloreta_weights(p["L_w"], n_orient=1, rank=20, lambda2=1 / 9, max_iter=0)
     assert w.n_iter == 0 and not w.converged
     assert np.ptp(w.R) == 0                                       # uniform, rescaled
 
 
 def test_eloreta_not_converged_is_reported():
     p = toy(n_channels=20, n_sources=50)
-    w = nn.eloreta_weights(p["L_w"], n_orient=1, rank=20, lambda2=1 / 9, max_iter=2)
+    w = eloreta.eloreta_weights(p["L_w"], n_orient=1, rank=20, lambda2=1 / 9, max_iter=2)
     assert w.n_iter == 2 and not w.converged and w.delta > 1e-6
     assert "n_iter=2" in repr(w)
 
@@ -138,9 +139,9 @@ def test_bad_inputs_name_expected_and_received():
     with pytest.raises(ValueError, match="n_orient=3"):
         nn.sum_orientations(np.ones(10), 3)
     with pytest.raises(ValueError, match="n_orient=3"):
-        nn.eloreta_weights(np.ones((5, 10)), n_orient=3, rank=5, lambda2=1.0)
+        eloreta.eloreta_weights(np.ones((5, 10)), n_orient=3, rank=5, lambda2=1.0)
     with pytest.raises(ValueError, match="orient_prior has shape"):
-        nn.eloreta_weights(np.ones((5, 9)), n_orient=3, rank=5, lambda2=1.0,
+        eloreta.eloreta_weights(np.ones((5, 9)), n_orient=3, rank=5, lambda2=1.0,
                            orient_prior=np.ones(3))
     with pytest.raises(ValueError, match="must be one of"):
-        nn.prepare_kernel(None, 1 / 9, "MNE", 1)
+        nn.prepare_kernel(None, 1 / 9, "LORETA", 1)

@@ -13,8 +13,8 @@ def test_identity_is_perfect_resolution():
     F = np.eye(4)
     assert np.all(res.peak_localisation_error(F, POS) == 0)
     assert np.all(res.centre_of_gravity_error(F, POS) == 0)
-    assert np.all(res.spatial_deviation(F, POS, progress=False) == 0)
-    assert np.all(res.max_radius(F, POS, progress=False) == 0)
+    assert np.all(res.spatial_deviation(F, POS) == 0)
+    assert np.all(res.max_radius(F, POS) == 0)
     assert np.allclose(res.peak_amplitude(F), 1) and np.allclose(res.sum_amplitude(F), 1)
 
 
@@ -25,8 +25,8 @@ def test_metrics_closed_forms():
     assert np.isclose(res.peak_localisation_error(F, POS)[0], 0.01)
     assert np.isclose(res.centre_of_gravity_error(F, POS)[0], 0.0075)    # (0*1 + 1*3)/4 cm
     sd = np.sqrt((9 * 0.01 ** 2) / 10)                       # sqrt(sum F^2 d^2 / sum F^2)
-    assert np.isclose(res.spatial_deviation(F, POS, progress=False)[0], sd)
-    assert np.isclose(res.max_radius(F, POS, 0.2, progress=False)[0], 0.01)
+    assert np.isclose(res.spatial_deviation(F, POS)[0], sd)
+    assert np.isclose(res.max_radius(F, POS, 0.2)[0], 0.01)
     assert np.isclose(res.peak_amplitude(F)[0], 1.0) and np.isclose(res.peak_amplitude(F)[1], 1 / 3)
 
 
@@ -46,9 +46,9 @@ def test_chunked_loops_equal_direct_formula():
     F = rng.normal(size=(600, 600))
     d2 = np.sum((pos[:, None] - pos[None]) ** 2, axis=2)
     sd = np.sqrt(np.sum(F ** 2 * d2, axis=0) / np.sum(F ** 2, axis=0))
-    assert np.allclose(res.spatial_deviation(F, pos, progress=False), sd, rtol=1e-10)
+    assert np.allclose(res.spatial_deviation(F, pos), sd, rtol=1e-10)
     mask = np.abs(F) > 0.5 * np.abs(F).max(axis=0)
-    assert np.allclose(res.max_radius(F, pos, progress=False),
+    assert np.allclose(res.max_radius(F, pos),
                        np.sqrt(np.max(np.where(mask, d2, 0), axis=0)), rtol=1e-10)
 
 
@@ -71,14 +71,14 @@ def test_ctfs_of_mne_dspm_sloreta_share_their_shape():
     resmats = {"MNE": res.resolution_matrix(K, L),
                "dSPM": res.resolution_matrix(dspm[:, None] * K, L),
                "sLORETA": res.resolution_matrix(slor[:, None] * K, L)}
-    ctf = {m: res.compute_metrics(r, pos, "ctf", progress=False) for m, r in resmats.items()}
+    ctf = {m: res.compute_metrics(r, pos, "ctf") for m, r in resmats.items()}
     for m in ("dSPM", "sLORETA"):
         for name in ("peak_err", "cog_err", "sd_ext"):
             assert np.allclose(getattr(ctf[m], name), getattr(ctf["MNE"], name), rtol=1e-12)
         shape = resmats[m] / np.abs(resmats[m]).max(axis=1, keepdims=True)
         assert np.allclose(shape, resmats["MNE"] / np.abs(resmats["MNE"]).max(axis=1,
                                                                             keepdims=True))
-    psf = {m: res.compute_metrics(r, pos, "psf", progress=False) for m, r in resmats.items()}
+    psf = {m: res.compute_metrics(r, pos, "psf") for m, r in resmats.items()}
     assert np.all(psf["sLORETA"].peak_err == 0)
     assert np.any(psf["MNE"].peak_err > 0) and not np.allclose(psf["dSPM"].sd_ext,
                                                                   psf["MNE"].sd_ext)

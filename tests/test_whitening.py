@@ -1,4 +1,4 @@
-"""Unit tests of minnorm_teach.whitening: W C W^T = I, ranks, projectors, bad inputs."""
+"""Unit tests of minnorm_teach.whitening: W C W^T = I, make_whitener, bad inputs, whitened GFP."""
 
 import mne
 import numpy as np
@@ -46,42 +46,6 @@ def test_whitener_identity_on_kept_subspace():
     np.testing.assert_allclose(colorer @ colorer.T, C_block, rtol=0, atol=1e-10 * C_block.max())
 
 
-def test_rank_options():
-    C, P, _, types = _toy()
-    C_P = P @ C @ P.T
-    assert whitening.noise_cov_rank(C_P, types, rank={"meg": 5}) == {"meg": 5, "eeg": 4}
-    assert whitening.noise_cov_rank(C_P, types, rank="info",
-                                    n_proj={"meg": 1, "eeg": 1}) == {"meg": 7, "eeg": 4}
-    with pytest.raises(ValueError, match="group has 8 channels"):
-        whitening.noise_cov_rank(C_P, types, rank={"meg": 9})
-    with pytest.raises(ValueError, match="rank must be"):
-        whitening.noise_cov_rank(C_P, types, rank=300)
-    with pytest.raises(ValueError, match="13 channel types"):
-        whitening.noise_cov_rank(C_P[:12, :12], types)
-
-
-def test_estimate_rank_is_scale_aware():
-    A = rng.normal(size=(4, 3))
-    C = A @ A.T * 1e-26                       # rank 3, in T^2
-    assert whitening.estimate_rank(C, np.full(4, 1e12)) == 3
-    with pytest.raises(ValueError, match="scales"):
-        whitening.estimate_rank(C, np.ones(3))
-
-
-def test_projector_from_mne_projs():
-    names = ["EEG 1", "EEG 2", "EEG 3", "EEG 4"]
-    info = mne.create_info(names, 100.0, "eeg")
-    proj = mne.Projection(data=dict(nrow=1, ncol=4, row_names=None, col_names=names,
-                                    data=np.ones((1, 4))), desc="avg", kind=3, active=False)
-    P, n_proj = whitening.projector([proj, proj], names)            # duplicates count once
-    assert n_proj == 1
-    np.testing.assert_allclose(P, np.eye(4) - 0.25, atol=1e-15)
-    P_mne, _, _ = mne._fiff.proj.make_projector([proj], names)
-    np.testing.assert_allclose(P, P_mne, atol=1e-15)
-    assert whitening.projector([], names)[1] == 0
-    assert info["nchan"] == 4
-
-
 def test_make_whitener_bad_inputs():
     names = ["EEG 1", "EEG 2", "EEG 3"]
     info = mne.create_info(names, 100.0, "eeg")
@@ -106,14 +70,6 @@ def test_make_whitener_reorders_by_name():
     assert white.n_nzero == 3 and "rank 3" in repr(white)
 
 
-def test_empirical_covariance_closed_form():
-    X = rng.normal(size=(4, 3, 10))
-    stacked = np.concatenate(list(X), axis=1)                       # (3, 40)
-    np.testing.assert_allclose(whitening.empirical_covariance(X), stacked @ stacked.T / 39)
-    with pytest.raises(ValueError, match="n_epochs, n_channels, n_times"):
-        whitening.empirical_covariance(np.ones((3, 10)))
-
-
 def test_whitened_gfp_of_white_noise_is_one():
     C, P, _, types = _toy()
     C_P = P @ C @ P.T
@@ -127,18 +83,3 @@ def test_whitened_gfp_of_white_noise_is_one():
     assert np.mean(gfp ** 2) == pytest.approx(1.0, abs=0.02)
     with pytest.raises(ValueError, match="13 columns but b has 12 channels"):
         whitening.whitened_gfp(noise[:12], W, 11)
-
-
-def test_projection_vectors_span_what_the_projector_removes():
-    """P = I - Q^T Q for the orthonormal projection vectors Q of the EEG average reference."""
-    import mne
-
-    from minnorm_teach import whitening
-    from minnorm_teach.datasets import load_course_data
-
-    data = load_course_data(spacing="ico3", verbose=False)
-    picks = mne.pick_types(data.info, meg=False, eeg=True)
-    Q = whitening.projection_vectors(data.info, picks)
-    assert Q.shape == (1, 60)
-    # FIF files store projection vectors in float32: 1e-6 is that storage precision
-    np.testing.assert_allclose(Q, np.full((1, 60), 1 / np.sqrt(60)), rtol=1e-6)

@@ -1,10 +1,4 @@
-"""Resolution analysis of linear inverse operators: the resolution matrix, PSFs, CTFs, metrics.
-
-A linear estimate of noiseless data b = L j is j_hat = K L j, so the resolution matrix
-``resmat = K L`` (n_dipoles x n_dipoles) says everything about how the estimate blurs sources:
-
-- column k, the **point-spread function** (PSF): the estimate of a unit source at k alone;
-- row k, the **cross-talk function** (CTF): how much every source leaks into the estimate at k.
+"""How far and how wide each PSF (or CTF) spreads: the resolution metrics (chapter 09).
 
 Metrics per column of ``F`` (``F = resmat`` for PSFs, ``resmat^T`` for CTFs), with ``r_k`` the
 position of source k and ``|F|`` taken per location (3 rows combined by their Euclidean norm):
@@ -27,71 +21,14 @@ import mne
 import numpy as np
 from tqdm import tqdm
 
-__all__ = ["METRICS", "source_positions", "resolution_matrix", "rectify", "point_spread",
-           "cross_talk", "peak_localisation_error", "centre_of_gravity_error",
-           "spatial_deviation", "max_radius", "peak_amplitude", "sum_amplitude",
-           "ResolutionMetrics", "compute_metrics", "resolution_metrics",
-           "inverse_matrix", "make_inverse_resolution_matrix"]
+from .matrix import _columns, source_positions
+
+__all__ = ["METRICS", "peak_localisation_error", "centre_of_gravity_error", "spatial_deviation",
+           "max_radius", "peak_amplitude", "sum_amplitude", "ResolutionMetrics",
+           "compute_metrics", "resolution_metrics"]
 
 METRICS = ("peak_err", "cog_err", "sd_ext", "maxrad_ext", "peak_amp", "sum_amp")
-CHUNK = 256          # columns per step of the per-source loops (one progress-bar tick)
-
-
-# ---------------------------------------------------------------------------- basics --
-
-def source_positions(src):
-    """Positions r_k of the used source-space vertices, (n_sources, 3) m, left hemisphere first."""
-    return np.vstack([s["rr"][s["vertno"]] for s in src])
-
-
-def resolution_matrix(K, L):
-    """resmat = K L: column k is the estimate of a unit source k (PSF), row k its CTF.
-
-    Parameters
-    ----------
-    K : array, (n_dipoles_inv, n_channels)
-        Inverse operator, noise normalisation included (dSPM: rows times noise_norm).
-    L : array, (n_channels, n_dipoles_fwd)
-        Lead field on the same channels, same order.
-    """
-    K, L = np.asarray(K), np.asarray(L)
-    if K.ndim != 2 or L.ndim != 2 or K.shape[1] != L.shape[0]:
-        raise ValueError(f"K has shape {K.shape} and L has shape {L.shape}: K needs one "
-                         f"column per channel of L ({L.shape[0] if L.ndim == 2 else '?'})")
-    return K @ L
-
-
-def rectify(resmat):
-    """One row per location: combine n_orient rows by their norm, (n_orient n, n) -> (n, n).
-
-    MNE: ``_rectify_resolution_matrix``. A square matrix is returned unchanged.
-    """
-    n_rows, n_cols = resmat.shape
-    if n_rows == n_cols:
-        return resmat
-    if n_rows < n_cols or n_rows % n_cols:
-        raise ValueError(f"resmat has shape {resmat.shape}: expected n_orient * n rows for n "
-                         f"columns (a fixed-orientation forward model)")
-    n_orient = n_rows // n_cols
-    return np.sqrt(np.sum(resmat.reshape(n_cols, n_orient, n_cols) ** 2, axis=1))
-
-
-def _columns(resmat, function):
-    """The functions as columns: rectified resmat (PSFs) or its transpose (CTFs)."""
-    if function not in ("psf", "ctf"):
-        raise ValueError(f"function must be 'psf' (columns) or 'ctf' (rows), got {function!r}")
-    F = rectify(np.asarray(resmat))
-    return F if function == "psf" else F.T
-
-
-def point_spread(resmat, k):
-    """PSF of source k: |column k| per location, (n_sources,)."""
-    return np.abs(_columns(resmat, "psf")[:, k])
-
-
-def cross_talk(resmat, k):
-    """CTF of source k: |row k| per location, (n_sources,) (for a square resmat)."""
-    return np.abs(_columns(resmat, "ctf")[:, k])
+CHUNK = 256          # rows or columns per step of the blocked loops
 
 
 def _check_positions(F, positions):
@@ -107,6 +44,30 @@ def _chunks(n, progress, desc):
     return tqdm(starts, desc=desc, unit="chunk", disable=not progress, leave=False)
 
 
+# A resolution matrix is 5124 x 5124 on the course data and its PSFs are columns, its CTFs
+# rows. The two helpers below read a matrix in the order it is stored (row by row for a
+# resmat, column by column for its transpose): the same numbers, ten times faster than
+# striding across memory.
+
+def _column_argmax(A):
+    """argmax_i A[i, k] for every column k (the first one on ties)."""
+    if not A.flags.c_contiguous:
+        return np.argmax(A, axis=0)
+    best, where = np.full(A.shape[1], -np.inf), np.zeros(A.shape[1], dtype=int)
+    for start in range(0, A.shape[0], CHUNK):              # a block of rows at a time
+        block = np.ascontiguousarray(A[start:start + CHUNK].T)
+        index = np.argmax(block, axis=1)
+        value = block[np.arange(block.shape[0]), index]
+        better = value > best
+        best[better], where[better] = value[better], start + index[better]
+    return where
+
+
+def _column_sums(A, X):
+    """A^T X: for every column k of A, sum_i A_ik X_i (X: (n, m)) -> (n_columns, m)."""
+    return (X.T @ A).T if A.flags.c_contiguous else A.T @ X
+
+
 # ---------------------------------------------------------------- per-column metrics --
 
 def peak_localisation_error(F, positions):
@@ -116,7 +77,7 @@ def peak_localisation_error(F, positions):
 
 
 def _peak_error(A, positions):
-    return np.linalg.norm(positions[np.argmax(A, axis=0)] - positions, axis=1)
+    return np.linalg.norm(positions[_column_argmax(A)] - positions, axis=1)
 
 
 def centre_of_gravity_error(F, positions):
@@ -126,7 +87,7 @@ def centre_of_gravity_error(F, positions):
 
 
 def _cog_error(A, positions):
-    cog = (A.T @ positions) / A.sum(axis=0)[:, None]
+    cog = _column_sums(A, positions) / A.sum(axis=0)[:, None]
     return np.linalg.norm(cog - positions, axis=1)
 
 
@@ -137,27 +98,27 @@ def _squared_distances(positions, cols):
     return np.maximum(d2, 0.0)
 
 
-def spatial_deviation(F, positions, *, progress=True):
+def spatial_deviation(F, positions):
     """sqrt(sum_i F_ik^2 ||r_i - r_k||^2 / sum_i F_ik^2) per column k (Molins 2008, eq. 12).
 
-    Expanding ||r_i - r_k||^2 = |r_i|^2 - 2 r_i . r_k + |r_k|^2 turns the sum into three
-    weighted sums (matrix products), computed for blocks of CHUNK columns.
+    Expanding ||r_i - r_k||^2 = |r_i|^2 - 2 r_i . r_k + |r_k|^2 turns the sum into weighted
+    sums of |r_i|^2 and r_i over each column of F^2: one matrix product, F^2^T [|r|^2, r].
     """
     positions = _check_positions(F, positions)
     sq = np.sum(positions ** 2, axis=1)
-    n = F.shape[1]
-    sd = np.empty(n)
-    for start in _chunks(n, progress, "spatial deviation"):
-        cols = slice(start, min(start + CHUNK, n))
-        F2 = F[:, cols] ** 2
-        total = F2.sum(axis=0)
-        second = F2.T @ sq - 2 * np.sum((F2.T @ positions) * positions[cols], axis=1)
-        sd[cols] = np.sqrt(np.maximum(second / total + sq[cols], 0.0))
-    return sd
+    F2 = np.square(F)
+    total = F2.sum(axis=0)
+    sums = _column_sums(F2, np.column_stack([sq, positions]))
+    second = sums[:, 0] - 2 * np.sum(sums[:, 1:] * positions, axis=1)
+    return np.sqrt(np.maximum(second / total + sq, 0.0))
 
 
-def max_radius(F, positions, threshold=0.5, *, progress=True):
-    """max ||r_i - r_k|| over the i where |F_ik| > threshold * max_i |F_ik|, per column k."""
+def max_radius(F, positions, threshold=0.5, *, progress=False):
+    """max ||r_i - r_k|| over the i where |F_ik| > threshold * max_i |F_ik|, per column k.
+
+    Needs every distance ||r_i - r_k||, so it runs over blocks of CHUNK columns
+    (``progress=True``: with a progress bar).
+    """
     positions = _check_positions(F, positions)
     n = F.shape[1]
     radius = np.empty(n)
@@ -204,7 +165,7 @@ class ResolutionMetrics:
                 f"median mm: {med})")
 
 
-def compute_metrics(resmat, positions, function="psf", *, progress=True):
+def compute_metrics(resmat, positions, function="psf"):
     """Peak localisation error, centre-of-gravity error and spatial deviation for every source.
 
     Parameters
@@ -217,10 +178,10 @@ def compute_metrics(resmat, positions, function="psf", *, progress=True):
     """
     F = _columns(resmat, function)
     positions = _check_positions(F, positions)
-    A = np.abs(F, order="C")                                    # |F|, computed once
+    A = np.abs(F)                                  # |F| once, in F's memory order
     return ResolutionMetrics(function=function, peak_err=_peak_error(A, positions),
                              cog_err=_cog_error(A, positions),
-                             sd_ext=spatial_deviation(A, positions, progress=progress))
+                             sd_ext=spatial_deviation(A, positions))
 
 
 # ------------------------------------------------------------------------ MNE mirrors --
@@ -256,49 +217,4 @@ def resolution_metrics(resmat, src, function="psf", metric="peak_err", threshold
                   "maxrad_ext": lambda: max_radius(F, cm, threshold)}[metric]()
     vertices = [np.asarray(s["vertno"]) for s in src]
     return mne.SourceEstimate(values[:, None], vertices, tmin=0.0, tstep=1.0,
-                              subject=src._subject)
-
-
-def _rows_in_head_coords(K, source_nn):
-    """Free/loose rows [t1, t2, n] per location -> [x, y, z] (as MNE's vector estimates)."""
-    frames = source_nn.reshape(-1, 3, 3)
-    return np.einsum("kij,kic->kjc", frames, K.reshape(-1, 3, K.shape[1])).reshape(K.shape)
-
-
-def inverse_matrix(inv, method="dSPM", lambda2=1.0 / 9.0):
-    """The operator j_hat = M b as one matrix, noise normalisation included (nave = 1).
-
-    Fixed orientation: rows are the normal components. Free/loose: three rows per location in
-    head coordinates (x, y, z), as MNE's ``apply_inverse(..., pick_ori="vector")`` of an
-    identity "evoked" (what ``make_inverse_resolution_matrix`` does).
-    """
-    from .inverse import prepare_kernel
-
-    kernel = prepare_kernel(inv, lambda2, method, 1)
-    M = kernel.K
-    if kernel.noise_norm is not None:
-        M = M * np.repeat(kernel.noise_norm, inv.n_orient)[:, None]
-    return M if inv.n_orient == 1 else _rows_in_head_coords(M, inv.source_nn)
-
-
-def _forward_lead_field(fwd, inv):
-    """The forward's gain on the inverse's channels, in the inverse's orientation frame."""
-    fixed_fwd = fwd["source_ori"] != mne.io.constants.FIFF.FIFFV_MNE_FREE_ORI
-    if not fixed_fwd and inv.n_orient == 3 and not fwd["surf_ori"]:
-        fwd = mne.convert_forward_solution(fwd, surf_ori=True, verbose=False)
-    names = list(fwd["sol"]["row_names"])
-    missing = [c for c in inv.ch_names if c not in names]
-    if missing:
-        raise ValueError(f"the forward model lacks {len(missing)} channel(s) of the inverse "
-                         f"operator: {missing[:5]}")
-    return fwd["sol"]["data"][[names.index(c) for c in inv.ch_names]]
-
-
-def make_inverse_resolution_matrix(fwd, inv, method="dSPM", lambda2=1.0 / 9.0):
-    """Mirror of ``mne.minimum_norm.make_inverse_resolution_matrix``: resmat = M L_fwd.
-
-    ``inv`` is a minnorm_teach InverseOperator; ``fwd`` may have fixed orientation (then
-    resmat is (n_orient * n, n), the usual choice) or free orientation (surface-oriented to
-    match a free/loose inverse, as MNE does).
-    """
-    return resolution_matrix(inverse_matrix(inv, method, lambda2), _forward_lead_field(fwd, inv))
+                              subject=src[0].get("subject_his_id"))

@@ -1,0 +1,143 @@
+"""The MNE-object edge of the linear inverse: apply_inverse for evoked, epochs and raw data.
+
+Chapters 07-08. These functions only convert: they pick the operator's channels from the data
+(by name), ask :func:`minnorm_teach.noise_norm.prepare_kernel` for the kernel of the method at
+the data's nave, apply it with :func:`minnorm_teach.kernel.apply_kernel` and wrap the result as
+an MNE source estimate, so that students can continue in MNE. Same arguments, meanings and
+defaults as ``mne.minimum_norm.apply_inverse``, ``apply_inverse_epochs`` and
+``apply_inverse_raw``.
+"""
+
+import logging
+
+import mne
+import numpy as np
+
+from .kernel import apply_kernel, sensor_fit
+from .noise_norm import INVERSE_METHODS, prepare_kernel
+from .operator import InverseOperator
+
+__all__ = ["apply_inverse", "apply_inverse_epochs", "apply_inverse_raw"]
+
+logger = logging.getLogger("minnorm_teach")
+
+
+def _check_pick_ori(pick_ori, inv):
+    if pick_ori not in (None, "normal", "vector"):
+        raise ValueError(f"pick_ori must be None, 'normal' or 'vector', got {pick_ori!r}")
+    if pick_ori is not None and inv.n_orient == 1:
+        raise ValueError(f"pick_ori={pick_ori!r} needs a loose or free inverse; this one has "
+                         f"fixed orientation (use pick_ori=None)")
+
+
+
+def _data_rows(inst_ch_names, inv):
+    """Row of each inverse channel in the data (by name, so the data's order does not matter)."""
+    names = list(inst_ch_names)
+    missing = [c for c in inv.ch_names if c not in names]
+    if missing:
+        raise ValueError(f"{len(missing)} channel(s) of the inverse operator are not in the "
+                         f"data: {missing[:5]} (the inverse has {len(inv.ch_names)} channels,"
+                         f" the data {len(names)})")
+    return [names.index(c) for c in inv.ch_names]
+
+
+def _check_reference(info, inv):
+    """EEG needs the average-reference projector, as in MNE."""
+    has_eeg = any(mne.channel_type(inv.info, k) == "eeg" for k in range(len(inv.ch_names)))
+    has_avg = any(p["kind"] == mne.io.constants.FIFF.FIFFV_PROJ_ITEM_EEG_AVREF
+                  for p in info["projs"])
+    if has_eeg and not has_avg:
+        raise ValueError("EEG data need the average-reference projector for inverse "
+                         "modelling: call inst.set_eeg_reference(projection=True)")
+
+
+def _make_stc(j, inv, tmin, tstep, pick_ori):
+    """Wrap estimates as an MNE SourceEstimate (vector: rotated back to xyz)."""
+    subject = inv.src[0].get("subject_his_id")
+    vertices = inv.vertices
+    if pick_ori == "vector":
+        frames = inv.source_nn.reshape(-1, 3, 3)                   # rows t1, t2, n in xyz
+        j_xyz = np.einsum("kij,kit->kjt", frames, j)
+        return mne.VectorSourceEstimate(j_xyz, vertices, tmin, tstep, subject=subject)
+    if len(vertices) == 2 and all(s["type"] == "surf" for s in inv.src):
+        return mne.SourceEstimate(j, vertices, tmin, tstep, subject=subject)
+    return mne.VolSourceEstimate(j, vertices, tmin, tstep, subject=subject)
+
+
+def _check_method_args(inv, lambda2, method, pick_ori):
+    if not isinstance(inv, InverseOperator):
+        raise TypeError(f"inv must be a minnorm_teach InverseOperator (from "
+                        f"minnorm_teach.make_inverse_operator), got {type(inv).__name__}")
+    if method not in INVERSE_METHODS:
+        raise ValueError(f"method must be one of {INVERSE_METHODS}, got {method!r}")
+    _check_pick_ori(pick_ori, inv)
+    if not np.isscalar(lambda2) or lambda2 < 0:
+        raise ValueError(f"lambda2 must be a number >= 0 (1/SNR^2), got {lambda2!r}")
+
+
+def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=None,
+                  method_params=None, return_residual=False):
+    """Source estimate of an evoked response: j = K b with K at nave = evoked.nave.
+
+    Mirrors ``mne.minimum_norm.apply_inverse`` (same defaults: lambda2 = 1/9, i.e. SNR 3,
+    method "dSPM"). Logs "Explained xx.x% variance" on the ``minnorm_teach`` logger.
+
+    Returns
+    -------
+    stc : mne.SourceEstimate | mne.VectorSourceEstimate
+    residual : mne.Evoked  (only with return_residual=True) b - b_hat on the inverse's
+        channels, other channels unchanged
+    """
+    if not isinstance(evoked, mne.Evoked):
+        raise TypeError(f"evoked must be an mne.Evoked, got {type(evoked).__name__}")
+    _check_method_args(inv, lambda2, method, pick_ori)
+    _check_reference(evoked.info, inv)
+    rows = _data_rows(evoked.ch_names, inv)
+    kernel = prepare_kernel(inv, lambda2, method, evoked.nave, method_params)
+    b = evoked.data[rows]
+    fit = sensor_fit(b, kernel)
+    logger.info("Explained %5.1f%% variance", fit.explained_variance)
+    j = apply_kernel(kernel, b, inv.n_orient, pick_ori)
+    stc = _make_stc(j, inv, float(evoked.times[0]), 1.0 / evoked.info["sfreq"], pick_ori)
+    if not return_residual:
+        return stc
+    residual = evoked.copy()
+    residual.data[rows] = fit.residual
+    return stc, residual
+
+
+def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, nave=1,
+                         method_params=None):
+    """One source estimate per epoch (list), with the kernel at ``nave`` (default 1).
+
+    Mirrors ``mne.minimum_norm.apply_inverse_epochs``: single trials have the noise of one
+    trial, hence nave = 1 and usually lambda2 = 1 (SNR 1).
+    """
+    if not isinstance(epochs, mne.BaseEpochs):
+        raise TypeError(f"epochs must be mne.Epochs, got {type(epochs).__name__}")
+    _check_method_args(inv, lambda2, method, pick_ori)
+    _check_reference(epochs.info, inv)
+    rows = _data_rows(epochs.ch_names, inv)
+    kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
+    tstep = 1.0 / epochs.info["sfreq"]
+    return [_make_stc(apply_kernel(kernel, b[rows], inv.n_orient, pick_ori), inv,
+                      float(epochs.times[0]), tstep, pick_ori)
+            for b in epochs.get_data(copy=False)]
+
+
+def apply_inverse_raw(raw, inv, lambda2, method="dSPM", *, start=None, stop=None, nave=1,
+                      pick_ori=None, method_params=None):
+    """Source estimate of continuous data samples [start, stop), kernel at nave (default 1).
+
+    Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices).
+    """
+    if not isinstance(raw, mne.io.BaseRaw):
+        raise TypeError(f"raw must be an mne.io.Raw, got {type(raw).__name__}")
+    _check_method_args(inv, lambda2, method, pick_ori)
+    _check_reference(raw.info, inv)
+    rows = _data_rows(raw.ch_names, inv)
+    kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
+    b, times = raw[rows, start:stop]
+    j = apply_kernel(kernel, b, inv.n_orient, pick_ori)
+    return _make_stc(j, inv, float(times[0]), 1.0 / raw.info["sfreq"], pick_ori)

@@ -1,0 +1,163 @@
+"""The imaging kernel and applying it to data (chapter 07).
+
+At one regularisation lambda2 and one number of averaged trials nave (MNE:
+``prepare_inverse_operator`` + ``_assemble_kernel`` + ``_apply_inverse``)::
+
+    R_nave = R / nave,  C_nave = C / nave  (so W_nave = sqrt(nave) W)
+    gamma  = s / (s^2 + lambda2)  for the first rank(C) components   (linalg.regularised_inverse)
+    K      = sqrt(R_nave) V diag(gamma) U^T W_nave P  (= sqrt(R) V diag(gamma) U^T W P)
+    j      = K b;   free/loose: |j_k| = sqrt(j_t1^2 + j_t2^2 + j_n^2) per location
+    b_hat  = C_nave^{1/2} U diag(s gamma) U^T W_nave P b         (the fitted data)
+    explained variance = 1 - ||W P (b - b_hat)||^2 / ||W P b||^2 (whitened, in %)
+
+A :class:`Kernel` keeps K as its two factors, ``leads = sqrt(R) V`` (n_dipoles x k) and
+``trans = diag(gamma) U^T W P`` (k x n_channels), and :func:`apply_kernel` reads the product
+from right to left, j = leads (trans b): k x n_times numbers in between instead of an
+n_dipoles x n_channels matrix. ``kernel.K`` forms the matrix when a reader wants to look at it.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from . import linalg, whitening
+from .lead_field import normal_component
+
+__all__ = ["Kernel", "scale_to_nave", "mne_kernel", "combine_xyz", "SensorFit", "sensor_fit",
+           "apply_kernel"]
+
+
+@dataclass(frozen=True, repr=False)
+class Kernel:
+    """The imaging kernel K = leads @ trans at one (lambda2, method, nave), kept in factors.
+
+    Fields
+    ------
+    leads : (n_dipoles, k)          sqrt(R_nave) V, MNE's (weighted) eigen leads; eLORETA:
+                                    R_e^{1/2} V with its own weights and SVD
+    noise_norm : (n_locations,) | None  factor multiplying |j| per location (dSPM, sLORETA)
+    method : str,  lambda2 : float,  nave : float
+    U : (n_channels, k), s : (k,), gamma : (k,)   SVD and s/(s^2+lambda2) as used (eLORETA
+                                    replaces them)
+    W : (n_channels, n_channels)    whitener at this nave (sqrt(nave) times the operator's)
+    P : (n_channels, n_channels)    projector
+    colorer : (n_channels, n_channels)  C_nave^{1/2} = E diag(sqrt(eig / nave))
+    R : (n_dipoles,)                R / nave (NaN where a method does not define it)
+
+    Properties: ``trans`` = diag(gamma) U^T W P (k, n_channels), MNE's ``trans``;
+    ``K`` = leads @ trans (n_dipoles, n_channels), formed on first use.
+    """
+
+    leads: np.ndarray
+    noise_norm: np.ndarray | None
+    method: str
+    lambda2: float
+    nave: float
+    U: np.ndarray
+    s: np.ndarray
+    gamma: np.ndarray
+    W: np.ndarray
+    P: np.ndarray
+    colorer: np.ndarray
+    R: np.ndarray
+
+    @cached_property
+    def trans(self):
+        """diag(gamma) U^T W P: data (n_channels) -> weighted singular components (k)."""
+        return (self.gamma[:, None] * self.U.T) @ self.W @ self.P
+
+    @cached_property
+    def K(self):
+        """The kernel as one matrix, K = sqrt(R) V diag(gamma) U^T W P (n_dipoles, n_channels)."""
+        return self.leads @ self.trans
+
+    def __repr__(self):
+        nn = None if self.noise_norm is None else self.noise_norm.shape
+        return (f"Kernel({self.method}, lambda2={self.lambda2:g}, nave={self.nave:g}; "
+                f"K: {(self.leads.shape[0], self.W.shape[1])} as leads {self.leads.shape} "
+                f"@ trans {(self.s.size, self.W.shape[1])}, noise_norm: {nn})")
+
+
+def scale_to_nave(inv, nave):
+    """Covariances of an average of nave trials: R_nave = R / nave, C_nave = C / nave.
+
+    Returns
+    -------
+    R_nave : (n_dipoles,), W_nave : (n_channels, n_channels) = sqrt(nave) W,
+    colorer_nave : (n_channels, n_channels) = C_nave^{1/2}
+    """
+    if not nave > 0:
+        raise ValueError(f"nave must be a positive number of averaged trials, got {nave}")
+    scale = inv.nave / nave
+    eig = scale * inv.eig
+    return (scale * inv.R, whitening.whitener_from_eigh(eig, inv.E),
+            whitening.colorer_from_eigh(eig, inv.E))
+
+
+def mne_kernel(inv, lambda2, nave):
+    """The plain minimum-norm kernel K = sqrt(R_nave) V diag(gamma) U^T W_nave P.
+
+    Equal to sqrt(R) V diag(gamma) U^T W P: the two 1/nave cancel, so the MNE amplitude
+    does not depend on nave (dSPM and sLORETA then scale with sqrt(nave)). gamma is
+    chapter 04's :func:`minnorm_teach.linalg.regularised_inverse` on the operator's s,
+    zero beyond the rank of the noise covariance.
+    """
+    if lambda2 < 0:
+        raise ValueError(f"lambda2 must be >= 0, got {lambda2}")
+    R_nave, W_nave, colorer = scale_to_nave(inv, nave)
+    gamma = linalg.regularised_inverse(inv.s, lambda2, rank=inv.rank)
+    return Kernel(leads=np.sqrt(R_nave)[:, None] * inv.V, noise_norm=None, method="MNE",
+                  lambda2=float(lambda2), nave=float(nave), U=inv.U, s=inv.s, gamma=gamma,
+                  W=W_nave, P=inv.P, colorer=colorer, R=R_nave)
+
+
+def combine_xyz(j):
+    """|j_k| = sqrt(j_t1^2 + j_t2^2 + j_n^2) per location: (3 n, n_times) -> (n, n_times)."""
+    if j.shape[0] % 3:
+        raise ValueError(f"expected 3 rows per location, got {j.shape[0]} rows")
+    j = np.abs(j) if np.iscomplexobj(j) else j
+    return np.sqrt(np.sum(j.reshape(-1, 3, *j.shape[1:]) ** 2, axis=1))
+
+
+@dataclass(frozen=True)
+class SensorFit:
+    """Fitted data b_hat = C^{1/2} U diag(s gamma) U^T W P b, residual and explained variance."""
+
+    b_hat: np.ndarray              # (n_channels, n_times)
+    residual: np.ndarray           # (n_channels, n_times) b - b_hat
+    explained_variance: float      # % of the whitened data's energy, as MNE logs it
+
+
+def sensor_fit(b, kernel):
+    """b_hat = C^{1/2} U diag(s gamma) U^T W P b;  100 (1 - ||W P (b - b_hat)||^2 / ||W P b||^2).
+
+    MNE: the "Computing residual..." / "Explained 66.0% variance" lines of ``apply_inverse``.
+    """
+    b_white = kernel.W @ (kernel.P @ b)
+    w = kernel.U.T @ b_white
+    b_hat = kernel.colorer @ (kernel.U @ ((kernel.s * kernel.gamma)[:, None] * w))
+    res_white = b_white - kernel.W @ (kernel.P @ b_hat)
+    explained = 100.0 * (1.0 - np.sum(np.abs(res_white) ** 2) / np.sum(np.abs(b_white) ** 2))
+    return SensorFit(b_hat=b_hat, residual=b - b_hat, explained_variance=float(explained))
+
+
+def apply_kernel(kernel, b, n_orient, pick_ori=None):
+    """Source estimate from data: j = leads (trans b), then pick_ori, then the noise norm.
+
+    Read right to left, K b = sqrt(R) V (diag(gamma) U^T W P b) costs one
+    n_dipoles x k x n_times product and never forms K. pick_ori None: |j| per location for
+    loose/free (>= 0), j for fixed; "normal": the rows j[2::3]; "vector": all three components
+    (n_locations, 3, n_times). ``noise_norm`` multiplies each location (after combining, as
+    in MNE).
+    """
+    leads = normal_component(kernel.leads) if pick_ori == "normal" else kernel.leads
+    j = leads @ (kernel.trans @ b)
+    if n_orient == 3 and pick_ori is None:
+        j = combine_xyz(j)
+    if kernel.noise_norm is not None:
+        factor = kernel.noise_norm
+        j = j * (np.repeat(factor, 3) if pick_ori == "vector" else factor)[:, None]
+    if pick_ori == "vector":
+        j = j.reshape(-1, 3, j.shape[-1])
+    return j

@@ -1,0 +1,164 @@
+"""Choosing eps, and the toolboxes' regularisation parameters (chapters 03-04).
+
+Arrays in, arrays out; ``eps`` the Tikhonov parameter (MNE's ``lambda2`` on the whitened,
+trace-normalised lead field).
+
+- from the data: :func:`l_curve`, :func:`discrepancy_principle`, :func:`gcv`
+- from an SNR: :func:`lambda2_from_snr` (MNE), :func:`brainstorm_lambda`,
+  :func:`lambda2_from_brainstorm_snr`, :func:`lambda2_from_fieldtrip`
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import brentq
+
+from .generalized import _as_eps, _as_lead_field
+from .svd import _as_svd
+from .tikhonov import filter_factors, tikhonov_norms
+
+__all__ = ["LCurve", "GCV", "l_curve", "discrepancy_principle", "gcv", "lambda2_from_snr",
+           "brainstorm_lambda", "lambda2_from_brainstorm_snr", "lambda2_from_fieldtrip"]
+
+
+@dataclass(frozen=True)
+class LCurve:
+    """The L-curve: residual norm against solution norm over a grid of eps, and its corner."""
+
+    eps: np.ndarray              # (n_eps,) grid
+    residual_norm: np.ndarray    # (n_eps,) ||b - L j_eps||
+    solution_norm: np.ndarray    # (n_eps,) ||j_eps||
+    curvature: np.ndarray        # (n_eps,) signed curvature of (log rho, log eta)
+    eps_corner: float            # eps of maximum curvature
+
+    def __repr__(self):
+        return (f"LCurve(eps: {self.eps.shape} from {self.eps[0]:.2e} to {self.eps[-1]:.2e}, "
+                f"corner eps = {self.eps_corner:.3e})")
+
+
+def l_curve(L, b, eps):
+    """Points (log ||b - L j_eps||, log ||j_eps||) over the eps grid; the corner is the point of
+    maximum curvature kappa = (x' y'' - x'' y') / (x'^2 + y'^2)^{3/2} (derivatives in log eps).
+
+    Hansen's L-curve criterion. Not in MNE or Brainstorm (both fix eps from an SNR); invertmeeg
+    offers it. ``eps`` must be an increasing grid (e.g. ``np.geomspace``) of >= 5 values.
+    """
+    eps = _as_eps(eps)
+    if eps.ndim != 1 or len(eps) < 5 or np.any(np.diff(eps) <= 0):
+        raise ValueError(f"eps must be an increasing 1-D grid of at least 5 values, but got "
+                         f"shape {eps.shape}")
+    residual, solution = tikhonov_norms(L, b, eps)
+    t = np.log(eps)
+    x, y = np.log(residual), np.log(solution)
+    dx, dy = np.gradient(x, t), np.gradient(y, t)
+    ddx, ddy = np.gradient(dx, t), np.gradient(dy, t)
+    curvature = (dx * ddy - ddx * dy) / np.maximum((dx ** 2 + dy ** 2) ** 1.5, 1e-300)
+    inner = slice(1, -1)                          # one-sided differences at the ends
+    corner = 1 + int(np.argmax(curvature[inner]))
+    return LCurve(eps=eps, residual_norm=residual, solution_norm=solution,
+                  curvature=curvature, eps_corner=float(eps[corner]))
+
+
+def discrepancy_principle(L, b, noise_norm, *, eps_range=(1e-12, 1e12)):
+    """eps such that ||b - L j_eps|| = noise_norm (Morozov's discrepancy principle).
+
+    The residual grows monotonically with eps, so there is one root; it is found by bisection
+    (Brent) in log eps within ``eps_range`` (relative to s_max^2). ``noise_norm`` is the expected
+    norm of the noise, e.g. sqrt(n_nzero * n_times) for whitened data. MNE's
+    ``estimate_snr`` uses a chi-squared version of the same idea.
+    """
+    usv = _as_svd(L)
+    noise_norm = float(noise_norm)
+    scale = usv.s[0] ** 2
+    lo, hi = (np.log(scale * e) for e in eps_range)
+
+    def gap(log_eps):
+        return tikhonov_norms(usv, b, np.exp(log_eps))[0] - noise_norm
+
+    g_lo, g_hi = gap(lo), gap(hi)
+    if not g_lo <= 0 <= g_hi:
+        rho_lo, rho_hi = g_lo + noise_norm, g_hi + noise_norm
+        raise ValueError(f"noise_norm = {noise_norm:.3e} is outside the reachable residual "
+                         f"norms [{rho_lo:.3e}, {rho_hi:.3e}]: the residual cannot be pushed "
+                         f"below the part of b outside the range of L, nor above ||b||")
+    return float(np.exp(brentq(gap, lo, hi, xtol=1e-12)))
+
+
+@dataclass(frozen=True)
+class GCV:
+    """Generalised cross-validation scores over a grid of eps, and the minimiser."""
+
+    eps: np.ndarray       # (n_eps,)
+    score: np.ndarray     # (n_eps,) ||b - L j_eps||^2 / trace(I - L K_eps)^2
+    eps_best: float
+
+    def __repr__(self):
+        return f"GCV(eps: {self.eps.shape}, best eps = {self.eps_best:.3e})"
+
+
+def gcv(L, b, eps, *, n_data=None):
+    """GCV(eps) = ||b - L j_eps||^2 / (n_data - sum_i f_i)^2, minimised on the grid.
+
+    Golub, Heath & Wahba (1979): trace(I - L K) = n_data - sum f_i since L K = U diag(f) U^T.
+    ``n_data`` is the dimension of the space the data live in: n_channels (default), or the rank
+    n_nzero for projected or whitened data (average reference, SSP). With the default on such
+    data, the null directions of L count as free residual dimensions and GCV -> 0 as eps -> 0.
+    invertmeeg's default rule; not in MNE or Brainstorm.
+    """
+    usv = _as_svd(L)
+    eps = _as_eps(eps)
+    n_channels = usv.U.shape[0]
+    n_data = n_channels if n_data is None else int(n_data)
+    if not 0 < n_data <= n_channels:
+        raise ValueError(f"n_data must be between 1 and {n_channels} (channels), "
+                         f"but got {n_data}")
+    residual, _ = tikhonov_norms(usv, b, eps)
+    dof = n_data - np.sum(filter_factors(usv.s[:n_data], eps), axis=-1)
+    score = residual ** 2 / dof ** 2
+    return GCV(eps=eps, score=score, eps_best=float(np.ravel(eps)[np.argmin(score)]))
+
+
+def lambda2_from_snr(snr):
+    """lambda2 = 1 / snr^2 (MNE-Python; snr is the amplitude SNR of the whitened data;
+    3 for evoked responses, 1 for raw data and single trials)."""
+    snr = np.asarray(snr, dtype=float)
+    if np.any(~np.isfinite(snr) | (snr <= 0)):
+        raise ValueError(f"snr must be finite and > 0, but got {snr}")
+    return 1.0 / snr ** 2
+
+
+def brainstorm_lambda(L, snr):
+    """Lambda = snr^2 / mean(eig(L L^T)) = snr^2 n_channels / trace(L L^T); eps = 1 / Lambda.
+
+    Brainstorm ``bst_inverse_linear_2018`` (``SnrMethod='fixed'``, ``SnrFixed=3``); the mean
+    runs over all n_channels eigenvalues, zeros included.
+    """
+    L = _as_lead_field(L)
+    return float(snr) ** 2 * L.shape[0] / np.sum(L ** 2)
+
+
+def lambda2_from_brainstorm_snr(snr, n_nzero, n_channels):
+    """lambda2 = n_nzero / (n_channels snr^2): MNE's lambda2 that reproduces Brainstorm's SNR.
+
+    On MNE's trace-normalised L_tilde, trace(L_tilde L_tilde^T) = n_nzero, so Brainstorm's
+    eps = 1 / Lambda = n_nzero / (n_channels snr^2). Equal to 1/snr^2 only when the noise
+    covariance has full rank (n_nzero = n_channels).
+    """
+    if not 0 < n_nzero <= n_channels:
+        raise ValueError(f"need 0 < n_nzero <= n_channels, but got n_nzero={n_nzero}, "
+                         f"n_channels={n_channels}")
+    return float(n_nzero * lambda2_from_snr(snr) / n_channels)
+
+
+def lambda2_from_fieldtrip(lam, *, prewhiten=True):
+    """MNE lambda2 equivalent of FieldTrip's ``cfg.mne.lambda`` (with ``scalesourcecov='yes'``).
+
+    Prewhitened branch: kernel R^{1/2} V diag(s / (s^2 + lambda)) U^T P, so lambda2 = lambda.
+    Non-whitened branch: R A^T (A R A^T + lambda^2 C)^{-1}, so lambda2 = lambda^2 (exactly when
+    the source scaling tr(A R A^T) = tr(C) matches MNE's, e.g. for a white C; close otherwise).
+    The tutorial value ``lambda = 3`` (prewhitened) is MNE lambda2 = 3, i.e. SNR = 0.58, not 3.
+    """
+    lam = float(lam)
+    if not np.isfinite(lam) or lam < 0:
+        raise ValueError(f"FieldTrip lambda must be finite and >= 0, but got {lam}")
+    return lam if prewhiten else lam ** 2

@@ -1,0 +1,115 @@
+"""The resolution matrix of a linear inverse: resmat = K L, its PSFs and CTFs (chapter 09).
+
+A linear estimate of noiseless data b = L j is j_hat = K L j, so the resolution matrix
+``resmat = K L`` (n_dipoles x n_dipoles) says everything about how the estimate blurs sources:
+column k, the **point-spread function** (PSF), is the estimate of a unit source at k alone;
+row k, the **cross-talk function** (CTF), says how much every source leaks into the estimate
+at k. :func:`make_inverse_resolution_matrix` mirrors MNE's function of the same name.
+"""
+
+import mne
+import numpy as np
+
+from ..noise_norm import prepare_kernel
+
+__all__ = ["source_positions", "resolution_matrix", "rectify", "point_spread", "cross_talk",
+           "inverse_matrix", "make_inverse_resolution_matrix"]
+
+
+def source_positions(src):
+    """Positions r_k of the used source-space vertices, (n_sources, 3) m, left hemisphere first."""
+    return np.vstack([s["rr"][s["vertno"]] for s in src])
+
+
+def resolution_matrix(K, L):
+    """resmat = K L: column k is the estimate of a unit source k (PSF), row k its CTF.
+
+    Parameters
+    ----------
+    K : array, (n_dipoles_inv, n_channels)
+        Inverse operator, noise normalisation included (dSPM: rows times noise_norm).
+    L : array, (n_channels, n_dipoles_fwd)
+        Lead field on the same channels, same order.
+    """
+    K, L = np.asarray(K), np.asarray(L)
+    if K.ndim != 2 or L.ndim != 2 or K.shape[1] != L.shape[0]:
+        raise ValueError(f"K has shape {K.shape} and L has shape {L.shape}: K needs one "
+                         f"column per channel of L ({L.shape[0] if L.ndim == 2 else '?'})")
+    return K @ L
+
+
+def rectify(resmat):
+    """One row per location: combine n_orient rows by their norm, (n_orient n, n) -> (n, n).
+
+    MNE: ``_rectify_resolution_matrix``. A square matrix is returned unchanged.
+    """
+    n_rows, n_cols = resmat.shape
+    if n_rows == n_cols:
+        return resmat
+    if n_rows < n_cols or n_rows % n_cols:
+        raise ValueError(f"resmat has shape {resmat.shape}: expected n_orient * n rows for n "
+                         f"columns (a fixed-orientation forward model)")
+    n_orient = n_rows // n_cols
+    return np.sqrt(np.sum(resmat.reshape(n_cols, n_orient, n_cols) ** 2, axis=1))
+
+
+def _columns(resmat, function):
+    """The functions as columns: rectified resmat (PSFs) or its transpose (CTFs)."""
+    if function not in ("psf", "ctf"):
+        raise ValueError(f"function must be 'psf' (columns) or 'ctf' (rows), got {function!r}")
+    F = rectify(np.asarray(resmat))
+    return F if function == "psf" else F.T
+
+
+def point_spread(resmat, k):
+    """PSF of source k: |column k| per location, (n_sources,)."""
+    return np.abs(_columns(resmat, "psf")[:, k])
+
+
+def cross_talk(resmat, k):
+    """CTF of source k: |row k| per location, (n_sources,) (for a square resmat)."""
+    return np.abs(_columns(resmat, "ctf")[:, k])
+
+
+
+def _rows_in_head_coords(K, source_nn):
+    """Free/loose rows [t1, t2, n] per location -> [x, y, z] (as MNE's vector estimates)."""
+    frames = source_nn.reshape(-1, 3, 3)
+    return np.einsum("kij,kic->kjc", frames, K.reshape(-1, 3, K.shape[1])).reshape(K.shape)
+
+
+def inverse_matrix(inv, method="dSPM", lambda2=1.0 / 9.0):
+    """The operator j_hat = M b as one matrix, noise normalisation included (nave = 1).
+
+    Fixed orientation: rows are the normal components. Free/loose: three rows per location in
+    head coordinates (x, y, z), as MNE's ``apply_inverse(..., pick_ori="vector")`` of an
+    identity "evoked" (what ``make_inverse_resolution_matrix`` does).
+    """
+    kernel = prepare_kernel(inv, lambda2, method, 1)
+    M = kernel.K
+    if kernel.noise_norm is not None:
+        M = M * np.repeat(kernel.noise_norm, inv.n_orient)[:, None]
+    return M if inv.n_orient == 1 else _rows_in_head_coords(M, inv.source_nn)
+
+
+def _forward_lead_field(fwd, inv):
+    """The forward's gain on the inverse's channels, in the inverse's orientation frame."""
+    fixed_fwd = fwd["source_ori"] != mne.io.constants.FIFF.FIFFV_MNE_FREE_ORI
+    if not fixed_fwd and inv.n_orient == 3 and not fwd["surf_ori"]:
+        fwd = mne.convert_forward_solution(fwd, surf_ori=True, verbose=False)
+    names = list(fwd["sol"]["row_names"])
+    missing = [c for c in inv.ch_names if c not in names]
+    if missing:
+        raise ValueError(f"the forward model lacks {len(missing)} channel(s) of the inverse "
+                         f"operator: {missing[:5]}")
+    return fwd["sol"]["data"][[names.index(c) for c in inv.ch_names]]
+
+
+def make_inverse_resolution_matrix(fwd, inv, method="dSPM", lambda2=1.0 / 9.0):
+    """Mirror of ``mne.minimum_norm.make_inverse_resolution_matrix``: resmat = M L_fwd.
+
+    ``inv`` is a minnorm_teach InverseOperator; ``fwd`` may have fixed orientation (then
+    resmat is (n_orient * n, n), the usual choice) or free orientation (surface-oriented to
+    match a free/loose inverse, as MNE does).
+    """
+    return resolution_matrix(inverse_matrix(inv, method, lambda2), _forward_lead_field(fwd, inv))
