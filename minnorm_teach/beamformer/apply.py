@@ -10,6 +10,7 @@ import mne
 import numpy as np
 
 from .. import validation, whitening
+from ..validation.errors import shown
 from .filters import source_power
 from .lcmv import LCMV
 
@@ -37,7 +38,7 @@ def _sensor_rows(inst, filters, name):
     P, _ = whitening.projector(inst.info["projs"], filters.ch_names)
     if not np.allclose(P, filters.P, rtol=1e-13, atol=np.finfo(float).eps):
         raise validation.refuse(f"{name}.info['projs']", "the projectors the beamformer was "
-                                "made with", validation.shown("different ones"),
+                                "made with", shown("different ones"),
                                 "make the filters from this data's info")
     return [inst.ch_names.index(c) for c in filters.ch_names]
 

@@ -40,6 +40,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg
 
+from .. import validation
+from ..validation.errors import InputValueError
+
 __all__ = ["WEIGHT_NORMS", "PICK_ORIS", "INVERSIONS", "LCMVKernel", "loaded_inverse",
            "lead_field_blocks", "invert_blocks", "reduce_block_rank", "max_power_orientation",
            "normalise_filters", "nai_noise_level", "lcmv_kernel", "source_power"]
@@ -207,11 +210,32 @@ def _check_blocks(L_k, reduce_rank):
         s = np.linalg.svd(L_k, compute_uv=False)
         singular = np.flatnonzero(s[:, 0] > 1e6 * s[:, 2])
         if len(singular):
-            raise ValueError(f"the lead field of {len(singular)} location(s) (first: "
-                             f"{singular[0]}) has a direction it cannot see (singular "
-                             f"values spanning more than 1e6, e.g. radial dipoles in a "
-                             f"spherical MEG model): use reduce_rank=True, or pick_ori="
-                             f"'normal'")
+            raise InputValueError(
+                f"reduce_rank must be True for this lead field: {len(singular)} location(s) "
+                f"(first: {singular[0]}) have a direction the sensors cannot see (singular "
+                f"values spanning more than 1e6, e.g. radial dipoles in a spherical MEG "
+                f"model)", argument="reduce_rank")
+
+
+def _check_arrays(L, C_b, n_orient, reg, rank):
+    L = validation.as_real_array(L, "L", ndim=2, shape_text="(n_channels, n_dipoles)")
+    validation.check_finite(L, "L")
+    C_b = validation.check_covariance_matrix(C_b, "C_b")
+    validation.check_rows_match("C_b", len(C_b), "rows", "L", len(L), "rows")
+    n_orient = validation.check_n_orient(n_orient, L.shape[1])
+    reg = validation.check_real(reg, "reg", low=0)
+    rank = len(C_b) if rank is None else validation.check_int(rank, "rank", low=1,
+                                                              high=len(C_b))
+    return L, C_b, n_orient, reg, rank
+
+
+def _check_choices(weight_norm, pick_ori, reduce_rank, inversion, n_orient):
+    validation.check_option(weight_norm, "weight_norm", WEIGHT_NORMS)
+    validation.check_option(pick_ori, "pick_ori", PICK_ORIS)
+    validation.check_bool(reduce_rank, "reduce_rank")
+    validation.check_option(inversion, "inversion", INVERSIONS)
+    if pick_ori is not None and n_orient == 1:
+        raise validation.refuse("pick_ori", "None with one orientation per location", pick_ori)
 
 
 def lcmv_kernel(L, C_b, n_orient, *, reg=0.05, rank=None, weight_norm="unit-noise-gain-invariant",
@@ -235,8 +259,9 @@ def lcmv_kernel(L, C_b, n_orient, *, reg=0.05, rank=None, weight_norm="unit-nois
     -------
     LCMVKernel
     """
+    L, C_b, n_orient, reg, rank = _check_arrays(L, C_b, n_orient, reg, rank)
+    _check_choices(weight_norm, pick_ori, reduce_rank, inversion, n_orient)
     n_channels = C_b.shape[0]
-    rank = n_channels if rank is None else int(rank)
     C_inv, mu = loaded_inverse(C_b, reg, rank)                              # 1.
     L_k = lead_field_blocks(L, n_orient)                                     # 2.
     _check_blocks(L_k, reduce_rank)

@@ -24,6 +24,7 @@ import mne
 import numpy as np
 
 from .. import priors, validation, whitening
+from ..validation.errors import shown
 from .filters import INVERSIONS, PICK_ORIS, WEIGHT_NORMS, lcmv_kernel
 
 __all__ = ["LCMV", "make_lcmv"]
@@ -133,7 +134,7 @@ def _check_forward_ori(forward, pick_ori):
     kinds = {s["type"] for s in forward["src"]}
     if kinds != {"surf"}:
         raise validation.refuse("forward", "a forward on a cortical surface source space",
-                                validation.shown(f"source spaces of type {sorted(kinds)}"))
+                                shown(f"source spaces of type {sorted(kinds)}"))
     return 1 if fixed else 3
 
 
@@ -151,12 +152,9 @@ def _ranks(rank, C_data, C_noise, ch_types, n_proj, P):
     return data_rank
 
 
-def _depth(depth, L_white, n_orient, inversion):
+def _depth(options, L_white, n_orient, inversion):
     """MNE's depth_sparse prior of the whitened gain (Frobenius over a location's 3 columns;
     per column with inversion='single'), or None."""
-    options = validation.check_depth(depth, kind="sparse",
-                                     supported={"limit_depth_chs": ("whiten",),
-                                                "allow_fixed_depth": (True,)})
     if options.exp is None:
         return None
     per_column = n_orient == 1 or inversion == "single"
@@ -208,6 +206,8 @@ def make_lcmv(info, forward, data_cov, reg=0.05, noise_cov=None, *, pick_ori=Non
     validation.check_instance(data_cov, "data_cov", "Covariance")
     reg, pick_ori, weight_norm, reduce_rank, inversion = _check_options(
         reg, pick_ori, weight_norm, reduce_rank, inversion)
+    depth = validation.check_depth(depth, kind="sparse", supported={
+        "limit_depth_chs": ("whiten",), "allow_fixed_depth": (True,)})
     n_orient = _check_forward_ori(forward, pick_ori)
     ch_names = _channels(info, forward, data_cov, noise_cov)
     info_used = mne.pick_info(info, [info["ch_names"].index(c) for c in ch_names])
