@@ -10,12 +10,16 @@ The reference package of the minnorm-course. Arrays inside, MNE objects at the e
                                  MNE-Python's inverse operator rebuilt
 - :mod:`minnorm_teach.noise_norm`, :mod:`minnorm_teach.resolution`
                                  dSPM, sLORETA, eLORETA; resolution matrix and its metrics
-- :mod:`minnorm_teach.sparse`    MxNE, irMxNE, TF-MxNE
+- :mod:`minnorm_teach.beamformer`  the LCMV beamformer (after noise normalisation: its
+                                 unit-noise-gain filters are the beamformer's dSPM)
+- :mod:`minnorm_teach.sparse`    MxNE, irMxNE, TF-MxNE, and γ-MAP (``sparse.gamma_map``)
 - :mod:`minnorm_teach.viz`       figures (``plot_*(..., ax=None)``)
 
 The MNE mirrors (same argument names, meanings and defaults as their MNE namesakes) are
 available at the top level: ``make_inverse_operator``, ``apply_inverse``,
-``apply_inverse_epochs``, ``apply_inverse_raw``, ``mixed_norm``, ``tf_mixed_norm``.
+``apply_inverse_epochs``, ``apply_inverse_raw``, ``mixed_norm``, ``tf_mixed_norm``,
+``gamma_map``, ``make_lcmv``, ``apply_lcmv``, ``apply_lcmv_epochs``, ``apply_lcmv_raw``,
+``apply_lcmv_cov``.
 
 Notation: see :mod:`minnorm_teach.notation` (``L`` lead field, ``b`` data, ``j`` sources,
 ``G = L L^T``, ``C`` noise covariance, ``W`` whitener, ``R`` source prior, ``K`` kernel,
@@ -35,11 +39,17 @@ _PUBLIC = {
     "apply_inverse_raw": "inverse",
     "mixed_norm": "sparse",
     "tf_mixed_norm": "sparse",
+    "gamma_map": "sparse.gamma_map_mirror",
+    "make_lcmv": "beamformer",
+    "apply_lcmv": "beamformer",
+    "apply_lcmv_epochs": "beamformer",
+    "apply_lcmv_raw": "beamformer",
+    "apply_lcmv_cov": "beamformer",
     "load_course_data": "datasets",
     "load_sample_data": "datasets",
 }
 _SUBMODULES = {"check", "datasets", "linalg", "whitening", "priors", "inverse", "noise_norm",
-               "resolution", "sparse", "viz", "notation"}
+               "resolution", "sparse", "beamformer", "viz", "notation"}
 
 __all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
 

@@ -30,6 +30,11 @@ Everything else is a choice made around this formula:
 - **inversion**: ``'matrix'`` inverts each location's (3, 3) block, ``'single'`` only its
   diagonal (three scalar beamformers).
 
+The link to the minimum norm: l_k^T C_b^{-1} is, up to a factor, row k of the MNE kernel
+R L^T (L R L^T + lambda2 I)^{-1} when C_b is the data covariance that the minimum norm
+assumes, L R L^T + lambda2 I. Normalised to unit noise gain, the fixed-orientation LCMV of
+that C_b (reg=0) *is* dSPM; with the measured C_b it adapts the filters to the data.
+
 Inside this module ``L`` and ``C_b`` are **whitened** (W L, W C_b W^T): the noise is then
 white, so "unit noise gain" means a row of norm 1. MNE-Python: ``_compute_beamformer`` in
 ``mne/beamformer/_compute_beamformer.py``.
@@ -51,7 +56,7 @@ WEIGHT_NORMS = ("unit-noise-gain-invariant", "unit-noise-gain", "nai", None)
 PICK_ORIS = (None, "normal", "max-power")
 INVERSIONS = ("matrix", "single")
 #: Eigenvalues of a location's (3, 3) block below this fraction of its largest are treated as
-#: zero when it is inverted (MNE's ``_sym_mat_pow`` rcond); a fourth of the float64 digits.
+#: zero when it is inverted (MNE's ``_sym_mat_pow`` rcond).
 BLOCK_RCOND = 1e-7
 
 
