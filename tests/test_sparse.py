@@ -233,3 +233,45 @@ def test_bad_inputs_have_clear_messages():
         sp.stft(b, 10, 2)
     with pytest.raises(ValueError, match="tstep must be even"):
         sp.make_frame(16, 3, 20)
+
+
+# ---------------------------------------------------------------- BCD in the reduced space
+
+@pytest.mark.parametrize("n_orient", [1, 3])
+def test_bcd_sweep_keeps_the_correlations_of_the_residual(n_orient):
+    """The sweep updates LtR = L^T (b - L j) through the Gram matrix only (never R): after
+    a few sweeps it still equals L^T (b - L j) computed afresh, to rounding."""
+    from minnorm_teach.sparse.solvers import _bcd_pass
+
+    b, L = problem(n_orient)
+    alpha = 0.2 * sp.alpha_max(L, b, n_orient)
+    j = np.zeros((L.shape[1], b.shape[1]))
+    LtL, LtR = L.T @ L, L.T @ b
+    lipschitz = sp.solvers.block_lipschitz(L, n_orient)
+    for _ in range(5):
+        _bcd_pass(LtL, j, LtR, lipschitz, alpha, n_orient)
+    assert np.any(j)
+    assert relative_error(LtR, L.T @ (b - L @ j)) < 1e-12
+
+
+@pytest.mark.parametrize("n_orient", [1, 3])
+def test_block_lipschitz_is_the_largest_eigenvalue_of_each_block(n_orient):
+    _, L = problem(n_orient)
+    blocks = [L[:, k * n_orient:(k + 1) * n_orient] for k in range(L.shape[1] // n_orient)]
+    expected = [np.linalg.eigvalsh(B.T @ B)[-1] for B in blocks]
+    assert relative_error(sp.solvers.block_lipschitz(L, n_orient), expected) < 1e-13
+
+
+def test_shrink_factors_are_the_group_soft_threshold_scalars():
+    norms = np.array([0.0, 0.5, 1.0, 4.0])
+    assert np.array_equal(sp.penalties.shrink_factors(norms, 1.0), [0.0, 0.0, 0.0, 0.75])
+    assert np.array_equal(sp.penalties.shrink_factors(norms, 0.0), [0.0, 1.0, 1.0, 1.0])
+
+
+def test_bcd_refuses_a_gain_too_large_for_its_gram_matrix():
+    rng = np.random.default_rng(7)
+    b = rng.standard_normal((5, 3))
+    L = rng.standard_normal((5, sp.solvers.BCD_MAX_SOURCES + 1))
+    with pytest.raises(ValueError, match="at most 4096 of them, got 4097: solve on a working set"):
+        sp.mxne(b, L, 1.0, 1, active_set_size=None)
+    assert sp.mxne(b, L, 0.5 * sp.alpha_max(L, b, 1), 1).active.any()      # working set: fine

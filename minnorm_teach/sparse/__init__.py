@@ -4,10 +4,12 @@ Array level (alpha in whitened data units):
 :mod:`.penalties` (norms, prox), :mod:`.objective` (the one objective and duality gap),
 :mod:`.solvers` (ISTA/FISTA, BCD, working sets), :mod:`.reweighting` (irMxNE, debiasing),
 :mod:`.stft` (tight-frame Gabor dictionary), :mod:`.tf` (TF-MxNE).
-MNE mirrors (alpha in percent of alpha_max): :func:`mixed_norm`, :func:`tf_mixed_norm`.
+MNE edge: :mod:`.gain` (the whitened, weighted gain, :func:`prepare_sparse_gain`) and the
+mirrors (alpha in percent of alpha_max) :func:`mixed_norm`, :func:`tf_mixed_norm`.
 """
 
-from .mirror import SparseGain, mixed_norm, prepare_sparse_gain, tf_mixed_norm
+from .gain import SparseGain, prepare_sparse_gain
+from .mirror import mixed_norm, tf_mixed_norm
 from .objective import Gap, alpha_max, duality_gap, objective
 from .penalties import L21, group_norms, norm_l2inf, norm_l21, prox_l1_columns, prox_l21
 from .reweighting import L05, debias_scaling, irmxne

@@ -10,67 +10,17 @@ alpha_max = ||L^T b||_{2,inf} on the whitened, weighted gain L and whitened data
 alpha_time = alpha_data l1_ratio). ``tol`` is relative: tol_data = tol * ||b||_F^2.
 """
 
-from dataclasses import dataclass, field
-
 import mne
 import numpy as np
 
 from .. import whitening
+from .gain import prepare_sparse_gain
 from .objective import alpha_max
 from .reweighting import debias_scaling, irmxne
 from .solvers import mxne
 from .tf import alpha_max_tf, tf_mxne
 
-__all__ = ["SparseGain", "prepare_sparse_gain", "mixed_norm", "tf_mixed_norm"]
-
-
-@dataclass(frozen=True, eq=False)
-class SparseGain:
-    """The whitened, weighted gain of the sparse solvers and what is needed to undo it."""
-
-    L: np.ndarray = field(repr=False)                 # (n_white, n_kept_sources)
-    W: np.ndarray = field(repr=False)                 # (n_white, n_channels) whitener (pca)
-    source_weighting: np.ndarray = field(repr=False)  # (n_sources,) j_Am = j * weighting
-    mask: np.ndarray | None = field(repr=False)       # (n_sources,) kept by weights_min
-    ch_names: list = field(repr=False)
-    forward: object = field(repr=False)               # surface-oriented forward
-    n_orient: int = 1
-
-    def __repr__(self):
-        return (f"SparseGain(L: {self.L.shape}, W: {self.W.shape}, n_orient: {self.n_orient})")
-
-
-def prepare_sparse_gain(forward, info, noise_cov, *, loose, depth, weights=None,
-                        weights_min=0.0):
-    """The notation's L_tilde = W P L diag(sqrt(R)) (weights), as MNE's sparse solvers build it.
-
-    Returned as ``SparseGain.L``: inside the sparse solvers ``L`` is always this whitened,
-    weighted gain and ``b`` the whitened data.
-
-    W is the pca whitener (only the n_nzero rows), R the depth prior of ``depth_sparse``
-    (Frobenius norm over a location's 3 columns, exp=depth, limit None) times the orientation
-    prior ``loose``; MNE's ``weights`` (e.g. a dSPM stc) multiply the columns and locations
-    with weight <= weights_min (relative to the largest) are dropped.
-
-    Currently delegates to MNE's ``mne.inverse_sparse.mxne_inverse._prepare_gain`` (the shared
-    whitener/prior modules of this package are not used yet: see the course's issue 6).
-    """
-    from mne.inverse_sparse.mxne_inverse import _prepare_gain
-
-    weights = _weights_array(weights)
-    fwd, L, gain_info, W, sw, mask = _prepare_gain(
-        forward, info, noise_cov, True, depth, loose, None, weights, weights_min)
-    n_orient = 1 if mne.forward.is_fixed_orient(fwd) else 3
-    return SparseGain(L=L, W=W, source_weighting=sw, mask=mask,
-                      ch_names=list(gain_info["ch_names"]), forward=fwd, n_orient=n_orient)
-
-
-def _weights_array(weights):
-    if weights is None or isinstance(weights, np.ndarray):
-        return weights
-    if isinstance(weights, mne.SourceEstimate):
-        return weights
-    raise TypeError(f"weights must be None, an array or a SourceEstimate, got {type(weights)}")
+__all__ = ["mixed_norm", "tf_mixed_norm"]
 
 
 def _check_alpha(alpha):
@@ -117,10 +67,8 @@ def _to_stc(j_Am, active, prep, tmin, tstep):
 
 def _residual(evoked, prep, j_Am, active):
     """evoked - P L_active j (the data minus the sources' field, projectors applied)."""
-    fwd = prep.forward
-    rows = [fwd["sol"]["row_names"].index(c) for c in prep.ch_names]
     residual = evoked.copy().pick(prep.ch_names)
-    predicted = fwd["sol"]["data"][rows][:, active] @ j_Am
+    predicted = prep.lead_field[:, active] @ j_Am
     projs = [p for p in residual.info["projs"] if p["active"]]
     if projs:
         predicted = whitening.projector(projs, prep.ch_names)[0] @ predicted

@@ -23,7 +23,7 @@ import numpy as np
 
 from .penalties import norm_l2inf
 
-__all__ = ["Gap", "objective", "duality_gap", "alpha_max"]
+__all__ = ["Gap", "objective", "duality_gap", "gap_from_residual", "alpha_max"]
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,19 @@ def duality_gap(b, L, W, active, penalty):
     """
     Lj = L[:, active] @ penalty.synthesis(W)
     R = b - Lj
+    return gap_from_residual(R, Lj, W, penalty, penalty.dual_norm(L.T @ R))
+
+
+def gap_from_residual(R, Lj, W, penalty, dual_norm):
+    """The gap of :func:`duality_gap` from its parts, for a solver that has them already.
+
+        primal = 0.5 ||R||^2 + Omega(W),  s = min(1, 1 / dual_norm),
+        dual = (s - s^2 / 2) ||R||^2 + s <R, L j>
+
+    ``R = b - L j``, ``Lj = L j`` and ``dual_norm = Omega^*(L^T R)`` (``penalty.dual_norm``).
+    """
     norm_R2 = float(np.sum(R**2))
     primal = 0.5 * norm_R2 + penalty.value(W)
-    dual_norm = penalty.dual_norm(L.T @ R)
     s = 1.0 if dual_norm <= 1.0 else 1.0 / dual_norm
     dual = (s - 0.5 * s**2) * norm_R2 + s * float(np.sum(R * Lj))
     return Gap(gap=primal - dual, primal=primal, dual=dual)

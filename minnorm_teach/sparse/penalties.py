@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["group_norms", "norm_l21", "norm_l2inf", "prox_l21", "prox_l1_columns",
+__all__ = ["group_norms", "norm_l21", "norm_l2inf", "shrink_factors", "prox_l21", "prox_l1_columns",
            "L21", "location_mask", "source_mask"]
+
+_TINY = np.finfo(float).tiny          # the smallest positive float: a zero norm divides safely
 
 
 def group_norms(j, n_orient):
@@ -36,6 +38,12 @@ def norm_l2inf(j, n_orient):
     return float(group_norms(j, n_orient).max()) if j.size else 0.0
 
 
+def shrink_factors(norms, tau):
+    """(||z|| - tau)_+ / ||z|| for every group norm ||z||: the scalar by which group
+    soft-thresholding multiplies each group (a zero group stays zero)."""
+    return np.maximum(norms - tau, 0.0) / np.maximum(norms, _TINY)
+
+
 def prox_l21(Z, tau, n_orient):
     """Group soft-thresholding, the proximal operator of tau * ||.||_{2,1}.
 
@@ -47,10 +55,7 @@ def prox_l21(Z, tau, n_orient):
     ``tau`` is a scalar or one threshold per location (n_locations,).
     MNE: the shrink step of ``mne.inverse_sparse.mxne_optim._bcd``.
     """
-    norms = group_norms(Z, n_orient)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shrink = np.where(norms > tau, 1.0 - tau / norms, 0.0)
-    return Z * np.repeat(shrink, n_orient)[:, None]
+    return Z * np.repeat(shrink_factors(group_norms(Z, n_orient), tau), n_orient)[:, None]
 
 
 def prox_l1_columns(Z, tau, n_orient):
@@ -65,9 +70,7 @@ def prox_l1_columns(Z, tau, n_orient):
     n_rows, n_coefs = Z.shape
     columns = Z.reshape(n_rows // n_orient, n_orient, n_coefs)
     norms = np.sqrt((np.abs(columns) ** 2).sum(axis=1, keepdims=True))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shrink = np.where(norms > tau, 1.0 - tau / norms, 0.0)
-    return (columns * shrink).reshape(n_rows, n_coefs)
+    return (columns * shrink_factors(norms, tau)).reshape(n_rows, n_coefs)
 
 
 def location_mask(active, n_orient):

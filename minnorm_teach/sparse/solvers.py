@@ -2,22 +2,26 @@
 
 - :func:`proximal_gradient`  ISTA / FISTA: j <- prox_{alpha/lip}(j + L^T (b - L j) / lip)
 - :func:`bcd`                block coordinate descent, one location at a time (+ Anderson)
-- :func:`mxne`               working-set strategy around either of them (MNE's active set)
+- :func:`working_set`        solve on a few candidate locations, certify on all of them
+- :func:`mxne`               the working-set strategy around either of them (MNE's active set)
 
 Each returns a :class:`SparseSolution`; all stop when the duality gap of
 :func:`.objective.duality_gap` falls below ``tol`` (whitened data units squared).
 """
 
+import math
 from dataclasses import dataclass
+from functools import cache, wraps
 
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
-from .objective import duality_gap, objective
+from ..priors import block_norms
+from .objective import duality_gap, gap_from_residual, objective
 from .penalties import L21, group_norms, location_mask, source_mask
 
 __all__ = ["SparseSolution", "proximal_gradient", "bcd", "mxne", "working_set",
-           "block_lipschitz", "anderson_extrapolation"]
+           "block_lipschitz", "anderson_extrapolation", "check_gram_size", "BCD_MAX_SOURCES"]
 
 
 @dataclass(frozen=True)
@@ -69,14 +73,21 @@ def _gap_full(b, L, j, penalty, best_dual=-np.inf):
     return value.primal - best_dual, best_dual
 
 
+@cache
+def _blas():
+    """The process's BLAS libraries, found once (a scan of the loaded libraries)."""
+    return ThreadpoolController()
+
+
 def single_threaded(solver):
     """Run ``solver`` with one BLAS thread: block updates multiply tiny matrices, for which
-    thread start-up (and oversubscription on a shared machine) costs more than the product."""
+    thread start-up costs more than the product, and on a busy machine BLAS threads that wait
+    for a core make even eigh and the large products several times slower."""
+    @wraps(solver)
     def wrapped(*args, **kwargs):
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _blas().limit(limits=1, user_api="blas"):
             return solver(*args, **kwargs)
 
-    wrapped.__name__, wrapped.__doc__ = solver.__name__, solver.__doc__
     return wrapped
 
 
@@ -113,27 +124,33 @@ def proximal_gradient(b, L, penalty, *, j_init=None, maxit=1000, tol=1e-8, accel
 
 
 def block_lipschitz(L, n_orient):
-    """lip_k = ||L_k^T L_k||_2 = s_max(L_k)^2 for every location k (||l_k||^2 when fixed)."""
-    n_channels, n_sources = L.shape
-    blocks = L.T.reshape(n_sources // n_orient, n_orient, n_channels)
-    return np.array([np.linalg.norm(B, ord=2) ** 2 for B in blocks])
+    """lip_k = ||L_k^T L_k||_2 = s_max(L_k)^2 for every location k (||l_k||^2 when fixed).
 
-
-def _bcd_pass(L, j, R, lipschitz, alpha, n_orient):
-    """One sweep over locations (in place on j and R = b - L j).
-
-    j_k <- prox_{alpha/lip_k}(j_k + L_k^T R / lip_k), then R <- R - L_k (j_k_new - j_k).
+    The squared block norms of the depth prior (:func:`minnorm_teach.priors.block_norms`).
     """
-    for k, lip_k in enumerate(lipschitz):
+    return block_norms(L, n_orient=n_orient, combine="spectral")
+
+
+def _bcd_pass(LtL, j, LtR, lipschitz, alpha, n_orient):
+    """One sweep over locations, in place on j and on LtR = L^T (b - L j).
+
+    j_k <- prox_{alpha/lip_k}(j_k + LtR_k / lip_k), then LtR <- LtR - LtL[:, k] (j_k_new - j_k).
+    A location that stays at zero costs one norm and nothing else.
+    """
+    nonzero = (group_norms(j, n_orient) > 0).tolist()
+    for k, lip_k in enumerate(lipschitz.tolist()):
         rows = slice(k * n_orient, (k + 1) * n_orient)
-        L_k = L[:, rows]
-        Z_k = j[rows] + L_k.T @ R / lip_k
-        norm = np.sqrt(np.sum(Z_k**2))
-        j_k_new = Z_k * (1.0 - alpha / (lip_k * norm)) if norm > alpha / lip_k else 0.0 * Z_k
-        delta = j_k_new - j[rows]
-        if np.any(delta):
-            R -= L_k @ delta
-            j[rows] = j_k_new
+        j_k = j[rows]                                      # a view on location k's rows
+        Z_k = j_k + LtR[rows] / lip_k
+        norm = math.sqrt(np.vdot(Z_k, Z_k))                # ||Z_k||_F
+        if norm <= alpha / lip_k:                          # prox: the block is set to zero
+            if not nonzero[k]:
+                continue
+            j_k_new = np.zeros_like(Z_k)
+        else:                                              # prox: the block shrinks
+            j_k_new = Z_k * (1.0 - alpha / (lip_k * norm))
+        LtR -= LtL[:, rows] @ (j_k_new - j_k)
+        j[rows] = j_k_new
 
 
 def anderson_extrapolation(iterates):
@@ -150,23 +167,44 @@ def anderson_extrapolation(iterates):
     return np.tensordot(c, np.array(iterates[:-1]), axes=1)
 
 
+#: bcd keeps the Gram matrix L^T L of its columns: meant for working sets, not whole gains
+BCD_MAX_SOURCES = 4096
+
+
+def check_gram_size(L):
+    """Raise a clear error when L has too many columns for the Gram matrix of :func:`bcd`."""
+    if L.shape[1] > BCD_MAX_SOURCES:
+        raise ValueError(f"block coordinate descent works with the Gram matrix of L's columns "
+                         f"and takes at most {BCD_MAX_SOURCES} of them, got {L.shape[1]}: "
+                         f"solve on a working set (active_set_size=10) or use solver='fista'")
+
+
 @single_threaded
 def bcd(b, L, penalty, *, j_init=None, maxit=3000, tol=1e-8, dgap_freq=10, anderson=5):
     """Block coordinate descent on locations (Gramfort et al. 2012; MNE's ``_bcd``).
 
-    1. lip_k = ||L_k^T L_k||_2 for each location (block Lipschitz constants)
-    2. sweep: j_k <- prox_{alpha/lip_k}(j_k + L_k^T R / lip_k), R updated in place
+    The sweep never touches the n_channels rows of L. With the Gram matrix LtL = L^T L and the
+    correlations LtR = L^T R of the residual R = b - L j, the gradient of location k is
+    -LtR_k, and a change d_k of j_k changes LtR by -LtL[:, k] d_k: a block update costs
+    n_sources * n_times, the residual lives in the reduced space of L's columns. That pays
+    on a working set (a few dozen columns, :func:`working_set`); L may have at most
+    ``BCD_MAX_SOURCES`` columns.
+
+    1. LtL = L^T L, LtR = L^T (b - L j), lip_k = ||L_k^T L_k||_2 (block Lipschitz constants)
+    2. sweep: j_k <- prox_{alpha/lip_k}(j_k + LtR_k / lip_k), LtR -= LtL[:, k] (j_k_new - j_k)
     3. every anderson+1 sweeps: extrapolate the last iterates, keep it if P decreases
-    4. every dgap_freq sweeps: stop when primal - (best dual so far) < tol
+    4. every dgap_freq sweeps: stop when primal - (best dual so far) < tol; else LtR afresh
     """
+    check_gram_size(L)
     n_orient, alpha = penalty.n_orient, penalty.alpha
     j = np.zeros((L.shape[1], b.shape[1])) if j_init is None else j_init.copy()
-    R = b - L @ j
-    lipschitz = block_lipschitz(L, n_orient)                                      # 1.
+    LtL, Ltb = L.T @ L, L.T @ b                                                   # 1.
+    LtR = Ltb - LtL @ j
+    lipschitz = block_lipschitz(L, n_orient)
     everything = np.ones(L.shape[1], dtype=bool)
     history, gaps, best_dual = [], [], -np.inf
     for it in range(1, maxit + 1):
-        _bcd_pass(L, j, R, lipschitz, alpha, n_orient)                            # 2.
+        _bcd_pass(LtL, j, LtR, lipschitz, alpha, n_orient)                        # 2.
         if anderson:                                                              # 3.
             history.append(j.copy())
             if len(history) == anderson + 1:
@@ -175,12 +213,13 @@ def bcd(b, L, penalty, *, j_init=None, maxit=3000, tol=1e-8, dgap_freq=10, ander
                 if j_acc is not None and (objective(b, L, j_acc, everything, penalty)
                                           < objective(b, L, j, everything, penalty)):
                     j = j_acc
-                    R = b - L @ j
+                    LtR = Ltb - LtL @ j
         if it % dgap_freq == 0:                                                   # 4.
             gap, best_dual = _gap_full(b, L, j, penalty, best_dual)
             gaps.append(gap)
             if gap < tol:
                 break
+            LtR = Ltb - LtL @ j                            # no drift from the in-place updates
     return _solution(j, gaps, it, n_orient)
 
 
@@ -192,13 +231,14 @@ def working_set(b, L, penalty, inner, *, active_set_size=10, maxit=3000, tol=1e-
        (the locations that violate the optimality condition j = 0 the most)
     2. solve the problem restricted to the working set with ``inner`` (warm start) to gap < tol
     3. gap of the full problem (primal - best full dual) < tol: done; otherwise keep the
-       active locations, add the
-       active_set_size with the largest dual norm of L_k^T R, go to 2.
+       active locations, add the active_set_size with the largest dual norm of L_k^T R
+       (the product L^T R of the gap, computed once), go to 2.
 
     Works for any penalty with ``dual_norms`` (per location) and any inner solver with the
     signature of :func:`bcd`.
     """
     n_orient = penalty.n_orient
+    L = np.asfortranarray(L)                 # columns contiguous: L[:, cols] and L^T R are read
     scores = penalty.dual_norms(L.T @ b)
     working = np.zeros(scores.size, dtype=bool)
     working[np.argsort(scores)[-active_set_size:]] = True                        # 1.
@@ -214,14 +254,16 @@ def working_set(b, L, penalty, inner, *, active_set_size=10, maxit=3000, tol=1e-
         W[:] = 0
         W[np.flatnonzero(cols)[sol.active]] = sol.j
         active = source_mask(location_mask(np.any(W != 0, axis=1), n_orient), n_orient)
-        gap = duality_gap(b, L, W[active], active, penalty)                       # 3.
+        Lj = L[:, active] @ penalty.synthesis(W[active])                          # 3.
+        R = b - Lj
+        scores = penalty.dual_norms(L.T @ R)
+        gap = gap_from_residual(R, Lj, W[active], penalty, scores.max())
         best_dual = max(best_dual, gap.dual)          # full-problem duals are all feasible
         gaps.append(gap.primal - best_dual)
         if gaps[-1] < tol:
             break
-        R = b - L[:, active] @ penalty.synthesis(W[active])
         working = location_mask(active, n_orient)
-        working[np.argsort(penalty.dual_norms(L.T @ R))[-active_set_size:]] = True
+        working[np.argsort(scores)[-active_set_size:]] = True
     return SparseSolution(j=W[active], active=active, gaps=tuple(gaps), n_iter=n_iter)
 
 
@@ -229,7 +271,8 @@ def mxne(b, L, alpha, n_orient, *, solver="bcd", active_set_size=10, maxit=3000,
          dgap_freq=10):
     """MxNE: min_j 0.5 ||b - L j||_F^2 + alpha ||j||_{2,1}, on a working set.
 
-    ``solver`` is "bcd", "fista" or "ista"; ``active_set_size=None`` solves on all sources.
+    ``solver`` is "bcd", "fista" or "ista"; ``active_set_size=None`` solves on all sources
+    (with BCD, at most ``BCD_MAX_SOURCES`` of them: its Gram matrix is n_sources^2).
     alpha is in whitened data units (``alpha_max(L, b, n_orient)`` gives the empty solution).
     """
     check_problem(b, L, n_orient)

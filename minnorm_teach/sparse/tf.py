@@ -8,12 +8,21 @@ two-sided spectrum (``frame.counts``). The penalty is :class:`L21L1`; the object
 duality gap are the shared ones of :mod:`.objective`, the working set that of :mod:`.solvers`.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .penalties import location_mask, prox_l1_columns
-from .solvers import SparseSolution, block_lipschitz, check_problem, single_threaded, working_set
+from .objective import duality_gap
+from .penalties import location_mask, prox_l1_columns, shrink_factors
+from .solvers import (
+    SparseSolution,
+    block_lipschitz,
+    check_gram_size,
+    check_problem,
+    single_threaded,
+    working_set,
+)
 
 __all__ = ["epsilon_norm", "L21L1", "prox_l21_l1", "tf_bcd", "tf_mxne", "alpha_max_tf"]
 
@@ -42,9 +51,7 @@ def prox_l21_l1(Z, tau_space, tau_time, n_orient, counts):
     ``tau_space`` is a scalar or one value per location.
     """
     S = prox_l1_columns(Z, tau_time, n_orient)
-    norms = _weighted_group_norms(S, n_orient, counts)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shrink = np.where(norms > tau_space, 1.0 - tau_space / norms, 0.0)
+    shrink = shrink_factors(_weighted_group_norms(S, n_orient, counts), tau_space)
     return S * np.repeat(shrink, n_orient)[:, None]
 
 
@@ -136,38 +143,53 @@ def alpha_max_tf(L, b, frame, l1_ratio, n_orient):
     return float(np.max(_epsilon_norms(L.T @ b, frame, l1_ratio, n_orient)))
 
 
+def _tf_bcd_pass(LtL, Z, LtR, lipschitz, penalty):
+    """One sweep over locations, in place on Z and on LtR = L^T (b - L Z Phi^H).
+
+    Z_k <- prox_{Omega/lip_k}(Z_k + Phi(LtR_k) / lip_k), LtR -= LtL[:, k] Phi^H(Z_k_new - Z_k).
+    A location at zero whose candidate has ||Y_k|| <= alpha_space / lip_k stays at zero
+    without the prox: its L1 step can only shrink the norm that the group step compares.
+    """
+    n_orient, frame = penalty.n_orient, penalty.frame
+    nonzero = (_weighted_group_norms(Z, n_orient, frame.counts) > 0).tolist()
+    for k, lip_k in enumerate(lipschitz.tolist()):
+        rows = slice(k * n_orient, (k + 1) * n_orient)
+        Y_k = Z[rows] + frame.analysis(LtR[rows]) / lip_k
+        if not nonzero[k] and (math.sqrt(frame.norms2(Y_k).sum())
+                               <= penalty.alpha_space / lip_k):
+            continue
+        Z_k_new = penalty.prox(Y_k, 1.0 / lip_k)
+        LtR -= LtL[:, rows] @ frame.synthesis(Z_k_new - Z[rows])
+        Z[rows] = Z_k_new
+
+
 @single_threaded
 def tf_bcd(b, L, penalty, *, j_init=None, maxit=3000, tol=1e-8, dgap_freq=10):
     """Block coordinate descent for TF-MxNE (Gramfort et al. 2013; MNE's
-    ``_tf_mixed_norm_solver_bcd_``).
+    ``_tf_mixed_norm_solver_bcd_``), in the reduced space of L's columns like :func:`bcd`.
 
-    1. lip_k = ||L_k^T L_k||_2 (Phi^H is an isometry on its range, so the same constants)
-    2. sweep: Z_k <- prox_{Omega/lip_k}(Z_k + Phi(L_k^T R) / lip_k), R -= L_k Phi^H(dZ_k)
-    3. every dgap_freq sweeps: stop when duality_gap < tol
+    1. LtL = L^T L, LtR = L^T (b - L Z Phi^H), lip_k = ||L_k^T L_k||_2 (Phi^H is an isometry
+       on its range, so the constants of MxNE)
+    2. sweep: Z_k <- prox_{Omega/lip_k}(Z_k + Phi(LtR_k) / lip_k), LtR -= LtL[:, k] Phi^H(dZ_k)
+    3. every dgap_freq sweeps: stop when duality_gap < tol; else LtR afresh
     ``j_init`` is the initial Z (n_sources, n_coefs), named like the other inner solvers'.
     """
-    from .objective import duality_gap
-
+    check_gram_size(L)
     n_orient, frame = penalty.n_orient, penalty.frame
     n_coefs = frame.Phi.shape[1]
     Z = np.zeros((L.shape[1], n_coefs), complex) if j_init is None else j_init.astype(complex)
-    R = b - L @ frame.synthesis(Z)
-    lipschitz = block_lipschitz(L, n_orient)                                      # 1.
+    LtL, Ltb = L.T @ L, L.T @ b                                                   # 1.
+    LtR = Ltb - LtL @ frame.synthesis(Z)
+    lipschitz = block_lipschitz(L, n_orient)
     gaps = []
     for it in range(1, maxit + 1):
-        for k, lip_k in enumerate(lipschitz):                                        # 2.
-            rows = slice(k * n_orient, (k + 1) * n_orient)
-            L_k = L[:, rows]
-            Z_k_new = penalty.prox(Z[rows] + frame.analysis(L_k.T @ R) / lip_k, 1.0 / lip_k)
-            dZ = Z_k_new - Z[rows]
-            if np.any(dZ):
-                R -= L_k @ frame.synthesis(dZ)
-                Z[rows] = Z_k_new
+        _tf_bcd_pass(LtL, Z, LtR, lipschitz, penalty)                            # 2.
         if it % dgap_freq == 0:                                                    # 3.
             active = np.repeat(location_mask(np.any(Z != 0, axis=1), n_orient), n_orient)
             gaps.append(duality_gap(b, L, Z[active], active, penalty).gap)
             if gaps[-1] < tol:
                 break
+            LtR = Ltb - LtL @ frame.synthesis(Z)
     active = np.repeat(location_mask(np.any(Z != 0, axis=1), n_orient), n_orient)
     return SparseSolution(j=Z[active], active=active, gaps=tuple(gaps), n_iter=it)
 

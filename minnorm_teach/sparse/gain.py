@@ -1,0 +1,214 @@
+"""The gain of the sparse solvers, built as MNE-Python's ``mixed_norm`` and ``tf_mixed_norm``
+build it, from this package's whitening (chapter 05) and priors (chapter 06)::
+
+    L_tilde = W L diag(sqrt(R)),     R = c * depth_sparse * orient_prior
+
+- L: lead field of the good channels that the forward and the noise covariance share, in the
+  coordinates of the problem: along the cortical normal when loose = 0 (rounded to float32, as
+  MNE stores a fixed-orientation forward), in surface coordinates [t1, t2, n] when
+  0 < loose < 1, as the forward stores it when loose = 1 (free orientation);
+- W: the ``pca`` whitener, only its n_nzero rows (the sparse problem lives in the whitened
+  space, of dimension rank(C));
+- depth_sparse_k = (1 / ||W L_k||_F^2)^depth: MNE's ``depth_sparse`` prior, on the **whitened**
+  gain, Frobenius norm over a location's columns, **no limit** (the minimum-norm operator of
+  chapter 06 uses instead the spectral norm of the unwhitened gradiometer gain, limit 10);
+- orient_prior: [loose, loose, 1] per location (variance of the tangential components);
+- c: the trace scale, ||L_tilde||_F^2 = n_nzero.
+
+MNE's optional ``weights`` (one value per location, e.g. the peak of a dSPM map) then scale the
+columns by w_k / max(w), and the locations with w_k <= weights_min drop out of the problem.
+The source weighting sqrt(R) (times w) turns the solvers' j into amplitudes: j_Am = j sqrt(R).
+"""
+
+from dataclasses import dataclass, field
+from numbers import Real
+
+import mne
+import numpy as np
+
+from .. import priors, whitening
+
+__all__ = ["SparseGain", "prepare_sparse_gain", "sparse_loose", "sparse_channels",
+           "source_normals", "oriented_lead_field", "location_weights"]
+
+FIXED_ORI = mne.io.constants.FIFF.FIFFV_MNE_FIXED_ORI
+
+
+@dataclass(frozen=True, eq=False)
+class SparseGain:
+    """The whitened, weighted gain of the sparse solvers and what is needed to undo it."""
+
+    L: np.ndarray = field(repr=False)                 # (n_white, n_kept) L_tilde, kept columns
+    W: np.ndarray = field(repr=False)                 # (n_white, n_channels) pca whitener
+    source_weighting: np.ndarray = field(repr=False)  # (n_dipoles,) j_Am = j * weighting
+    mask: np.ndarray | None = field(repr=False)       # (n_dipoles,) kept by weights_min
+    ch_names: list = field(repr=False)                # (n_channels,)
+    forward: object = field(repr=False)               # the forward as given (src, positions)
+    lead_field: np.ndarray = field(repr=False)        # (n_channels, n_dipoles) oriented L
+    n_orient: int = 1
+
+    def __repr__(self):
+        return f"SparseGain(L: {self.L.shape}, W: {self.W.shape}, n_orient: {self.n_orient})"
+
+
+def sparse_loose(loose, forward):
+    """MNE's ``loose`` for the sparse solvers: "auto" is 0.2 on a cortical surface source
+    space and 1 (free) otherwise; loose = 0 is a fixed orientation."""
+    kinds = {s["type"] for s in forward["src"]}
+    if isinstance(loose, str):
+        if loose != "auto":
+            raise ValueError(f"loose must be a number in [0, 1] or 'auto', got {loose!r}")
+        loose = 0.2 if kinds == {"surf"} else 1.0
+    if not isinstance(loose, Real):
+        raise TypeError(f"loose must be a number in [0, 1] or 'auto', got {loose!r}")
+    loose = float(loose)
+    if not 0.0 <= loose <= 1.0:
+        raise ValueError(f"loose must be between 0 and 1 (variance of the tangential "
+                         f"components), got {loose}")
+    if loose < 1.0 and not kinds <= {"surf", "discrete"}:
+        raise ValueError(f"loose < 1 needs cortical normals (a surface source space), got "
+                         f"source spaces of type {sorted(kinds)}; use loose=1")
+    if forward["source_ori"] == FIXED_ORI and loose > 0.0:
+        raise ValueError(f"the forward has a fixed orientation: only loose=0 is possible, "
+                         f"got loose={loose}")
+    return loose
+
+
+def sparse_channels(info, forward, noise_cov):
+    """The channels of the problem: those of ``info``, in its order, that are good (in neither
+    ``info['bads']`` nor the covariance's bads) and in the forward.
+
+    MNE silently drops a good channel that the covariance lacks; here that is an error, so the
+    reader knows which channels the estimate ignores.
+    """
+    bads = set(info["bads"]) | set(noise_cov["bads"])
+    in_forward = set(forward["sol"]["row_names"])
+    ch_names = [c for c in info["ch_names"] if c not in bads and c in in_forward]
+    if not ch_names:
+        raise ValueError(f"no good channel of the data is in the forward (the data have "
+                         f"{len(info['ch_names'])} channels, the forward {len(in_forward)})")
+    missing = [c for c in ch_names if c not in noise_cov.ch_names]
+    if missing:
+        raise ValueError(f"{len(missing)} good channel(s) of the data are missing from the "
+                         f"noise covariance: {missing[:5]}; mark them bad or recompute the "
+                         f"covariance with them")
+    return ch_names
+
+
+def source_normals(src, *, use_cps=True):
+    """Cortical normal n_k at every used vertex, (n_sources, 3).
+
+    ``use_cps=True`` asks, as MNE's sparse solvers always do, for the average normal of each
+    vertex's cortical patch where the source space carries patch information; not implemented
+    yet, so such a source space raises instead of giving a silently different gain.
+    """
+    if use_cps and any(s.get("patch_inds") is not None for s in src):
+        raise NotImplementedError("this source space has cortical patch information, with "
+                                  "which MNE uses patch-average normals (use_cps): not "
+                                  "implemented here yet; pass use_cps=False for the vertex "
+                                  "normals")
+    return np.concatenate([s["nn"][s["vertno"]] for s in src])
+
+
+def _surface_frames(nn):
+    """Rows [t1, t2, n] per location: the eigenvectors of I - n n^T in descending order, the
+    third signed along n (MNE's frames; the same construction as chapter 06's operator)."""
+    _, vecs = np.linalg.eigh(np.eye(3) - nn[:, :, None] * nn[:, None, :])
+    vecs = vecs[:, :, ::-1]
+    signs = np.sign(np.einsum("ki,ki->k", nn, vecs[:, :, 2]))
+    signs[signs == 0] = 1
+    return np.swapaxes(vecs * signs[:, None, None], 1, 2)
+
+
+def oriented_lead_field(forward, loose, *, use_cps=True):
+    """L in the coordinates of the problem, all rows of the forward: (L, n_orient).
+
+    loose = 0:      l_k = L_k,xyz n_k, rounded to float32 as MNE stores a fixed forward
+    0 < loose < 1:  L_k,surf = L_k,xyz F_k^T, F_k = [t1, t2, n] (surface coordinates)
+    loose = 1:      as the forward stores it (the L21 problem does not depend on the frame)
+    """
+    L = np.asarray(forward["sol"]["data"], float)
+    n_channels = L.shape[0]
+    if forward["source_ori"] == FIXED_ORI:
+        return L, 1
+    if loose == 1.0 or (loose > 0.0 and forward["surf_ori"]):
+        return L, 3
+    if forward["surf_ori"]:                                   # fixed from surface coordinates
+        return L[:, 2::3].astype(np.float32).astype(float), 1
+    nn = source_normals(forward["src"], use_cps=use_cps)
+    blocks = L.reshape(n_channels, -1, 3)
+    if loose == 0.0:
+        L_normal = np.einsum("ckj,kj->ck", blocks, nn)
+        return L_normal.astype(np.float32).astype(float), 1
+    frames = _surface_frames(nn)
+    return np.einsum("ckj,kij->cki", blocks, frames).reshape(n_channels, -1), 3
+
+
+def location_weights(weights, weights_min, src):
+    """MNE's weights: w_k / max(w) per location and the kept locations, w_k > weights_min.
+
+    ``weights`` is an array (n_sources,) or a SourceEstimate on the forward's vertices (then
+    w_k = max over time of |stc|). Returns (w, kept), both (n_sources,).
+    """
+    vertices = [s["vertno"] for s in src]
+    n_sources = sum(len(v) for v in vertices)
+    if isinstance(weights, mne.SourceEstimate):
+        if not all(np.array_equal(a, b) for a, b in zip(weights.vertices, vertices,
+                                                         strict=True)):
+            raise ValueError("the weights' SourceEstimate is not defined on the vertices of "
+                             "the forward's source space")
+        weights = np.abs(weights.data).max(axis=1)
+    elif not isinstance(weights, np.ndarray):
+        raise TypeError(f"weights must be None, an array or a SourceEstimate, got "
+                        f"{type(weights).__name__}")
+    if weights.shape != (n_sources,):
+        raise ValueError(f"weights must have one value per source location, {n_sources}, "
+                         f"got shape {weights.shape}")
+    w_max = weights.max()
+    if not w_max > 0:
+        raise ValueError(f"the largest weight must be positive, got {w_max}")
+    if weights_min > w_max:
+        raise ValueError(f"weights_min = {weights_min} is above the largest weight {w_max}: "
+                         f"no source would be kept")
+    return weights / w_max, weights / w_max > weights_min / w_max
+
+
+def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, weights=None,
+                        weights_min=0.0, use_cps=True):
+    """L_tilde = W L diag(sqrt(R)) of MNE's sparse solvers (see the module docstring).
+
+    1. loose, the channels, L in the problem's coordinates (float32 along the normal if fixed)
+    2. W = the pca whitener of the noise covariance (n_nzero rows); L_w = W L
+    3. R0 = depth_sparse(L_w) * orient_prior(loose); c = n_nzero / ||L_w diag(sqrt(R0))||_F^2
+    4. L_tilde = L_w diag(sqrt(c R0)), source weighting sqrt(c R0)
+    5. weights: columns and source weighting times w / max(w); drop w <= weights_min
+
+    Inside the sparse solvers ``L`` is always this L_tilde (``SparseGain.L``) and ``b`` the
+    whitened data ``SparseGain.W @ data``. ``use_cps``: see :func:`source_normals`.
+    """
+    if depth is not None and not isinstance(depth, Real):
+        raise TypeError(f"depth must be a number (the exponent) or None, got {depth!r}")
+    loose = sparse_loose(loose, forward)                                     # 1.
+    ch_names = sparse_channels(info, forward, noise_cov)
+    rows = [forward["sol"]["row_names"].index(c) for c in ch_names]
+    L, n_orient = oriented_lead_field(forward, loose, use_cps=use_cps)
+    lead_field = L[rows]
+    W = whitening.make_whitener(noise_cov, info, ch_names, pca=True).W       # 2.
+    L_w = W @ lead_field
+    R0 = np.ones(L_w.shape[1])                                               # 3.
+    if depth:
+        R0 *= priors.depth_prior(L_w, exp=float(depth), limit=None, combine="fro",
+                                 n_orient=n_orient)
+    if n_orient == 3:
+        R0 *= priors.orient_prior(L_w.shape[1] // 3, loose)
+    c = priors.trace_scale(L_w * np.sqrt(R0), W.shape[0])
+    source_weighting = np.sqrt(c * R0)                                       # 4.
+    L_tilde, mask = L_w * source_weighting, None
+    if weights is not None:                                                  # 5.
+        w, kept = location_weights(weights, weights_min, forward["src"])
+        w, mask = np.repeat(w, n_orient), np.repeat(kept, n_orient)
+        source_weighting = source_weighting * w
+        L_tilde = (L_tilde * w)[:, mask]
+    return SparseGain(L=np.asfortranarray(L_tilde), W=W, source_weighting=source_weighting,
+                      mask=mask, ch_names=ch_names, forward=forward, lead_field=lead_field,
+                      n_orient=n_orient)
