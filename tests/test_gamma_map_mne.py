@@ -86,12 +86,8 @@ def test_solver_initial_gammas_are_mne_scaled():
 
 
 # ------------------------------------------------------------------------------------------
-# The mirror (needs the sparse solvers' own gain, minnorm_teach.sparse.gain)
+# The mirror
 # ------------------------------------------------------------------------------------------
-
-needs_sparse_gain = pytest.mark.skipif(
-    not hasattr(mt.sparse, "gain"),
-    reason="gamma_map uses minnorm_teach.sparse.gain.prepare_sparse_gain (branch 'sparse')")
 
 
 def same_stc(ours, theirs):
@@ -107,7 +103,6 @@ MIRROR_CASES = {
 }
 
 
-@needs_sparse_gain
 @pytest.mark.parametrize("case", MIRROR_CASES)
 def test_gamma_map_matches_mne(case):
     data, evoked = course()
@@ -120,7 +115,6 @@ def test_gamma_map_matches_mne(case):
     same_stc(ours, theirs)
 
 
-@needs_sparse_gain
 def test_too_large_alpha_is_named():
     data, evoked = course()
     with pytest.raises(InputValueError, match="alpha must be small enough"):

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import validation, whitening
 from ..validation.errors import shown
+from .gain import prepare_sparse_gain
 from .gamma_map import gamma_map_solver, gamma_scale
 
 __all__ = ["gamma_map"]
@@ -80,8 +81,6 @@ def gamma_map(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8,
     ``return_residual``, ``(stc, residual)``. Not supported: ``rank``, ``pick_ori``,
     ``return_as_dipoles``.
     """
-    from . import prepare_sparse_gain
-
     alpha, loose, depth = _check_mirror_input(
         evoked, forward, noise_cov, alpha, loose, depth,
         dict(xyz_same_gamma=xyz_same_gamma, pca=pca, return_residual=return_residual))
