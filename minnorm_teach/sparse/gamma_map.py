@@ -18,7 +18,8 @@ constant)::
     cost(gammas) = tr(Sigma_b^{-1} C_b) + log det Sigma_b,     C_b = b b^T / n_times
 
 The first term wants Sigma_b large along the data, the second (concave in the gammas) wants it
-small everywhere: its minima lie where most gamma_k are exactly 0, so the estimate is sparse.
+small everywhere; the minima of their sum tend to lie where most gamma_k are exactly 0
+(Wipf & Nagarajan 2009), so the estimate is sparse.
 With a_k = l_k^T Sigma_b^{-1} b (a time course) and z_k = l_k^T Sigma_b^{-1} l_k the gradient
 is d cost / d gamma_k = z_k - mean_t a_k(t)^2, and the two fixed-point updates are::
 
@@ -35,8 +36,10 @@ irMxNE (chapter 11) is one whose weights come from the previous solution.
 Locations (``group_size`` 3, MNE's ``xyz_same_gamma``) share one variance. MNE then sums the
 numerators and denominators of the group and divides the result by the group size; for
 update_mode=1 this moves the fixed point to mean_t ||a_g||^2 = 3 tr(L_g^T Sigma_b^{-1} L_g),
-the stationary point of tr(Sigma_b^{-1} C_b) / 3 + log det Sigma_b. We follow MNE (the twin
-test needs it); :func:`gradient` measures the difference.
+the stationary point of tr(Sigma_b^{-1} C_b) / 3 + log det Sigma_b; for update_mode=2,
+sum_k rms(a_k) / 3 over the group's components replaces the bound's sqrt(sum_k rms(a_k)^2),
+and the cost can rise (it does on the course data). We follow MNE (the
+twin test needs it); :func:`gradient` measures the difference.
 
 MNE-Python: ``mne.inverse_sparse.gamma_map`` (``_gamma_map_opt``), which scales b by
 sqrt(||b b^T||_F) and L by ||L||_inf before iterating; here the iteration runs in the units
