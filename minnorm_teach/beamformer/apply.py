@@ -35,12 +35,17 @@ def _sensor_rows(inst, filters, name):
                                       needed_name="the beamformer")
     validation.check_bads_unused(inst.info["bads"], filters.ch_names, types, data_name=name,
                                  used_name="the beamformer")
-    P, _ = whitening.projector(inst.info["projs"], filters.ch_names)
-    if not np.allclose(P, filters.P, rtol=1e-13, atol=np.finfo(float).eps):
-        raise validation.refuse(f"{name}.info['projs']", "the projectors the beamformer was "
-                                "made with", shown("different ones"),
-                                "make the filters from this data's info")
+    _check_projs(inst.info["projs"], filters, f"{name}.info['projs']")
     return [inst.ch_names.index(c) for c in filters.ch_names]
+
+
+def _check_projs(projs, filters, name):
+    """The data's projector on the filters' channels must be the one they were made with."""
+    P, _ = whitening.projector(projs, filters.ch_names)
+    if not np.allclose(P, filters.P, rtol=1e-13, atol=np.finfo(float).eps):
+        raise validation.refuse(name, "the projectors the beamformer was made with",
+                                shown("different ones"), "make the filters from this data's "
+                                                         "info")
 
 
 def _stc(j, filters, tmin, tstep):
@@ -90,6 +95,7 @@ def apply_lcmv_cov(data_cov, filters):
     validation.check_instance(data_cov, "data_cov", "Covariance")
     validation.check_channels_present(data_cov.ch_names, filters.ch_names, data_name="data_cov",
                                       needed_name="the beamformer")
+    _check_projs(data_cov["projs"], filters, "data_cov['projs']")
     C = whitening.pick_cov(data_cov, filters.ch_names)
     power = source_power(filters.K_w, filters.W @ C @ filters.W.T, filters.n_orient)
     return mne.SourceEstimate(power[:, None], [v.copy() for v in filters.vertices], tmin=0.0,
