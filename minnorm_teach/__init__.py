@@ -30,7 +30,9 @@ Where the code lives (chapter -> module -> main functions)::
                           in one namespace (as before the split)
     09     resolution     make_inverse_resolution_matrix, inverse_matrix, point_spread,
                           compute_metrics, resolution_metrics
-    10-12  sparse         mxne, irmxne, tf_mxne, duality_gap; mixed_norm, tf_mixed_norm
+    10-12  sparse         mxne, irmxne, tf_mxne, duality_gap; mixed_norm, tf_mixed_norm;
+                          gamma_map_solver, gamma_map (chapter 15)
+    15     beamformer     lcmv filters (unit gain, unit-noise-gain, NAI), make_lcmv, apply_lcmv
     all    viz            plot_* figures (cortex, sensors, curves, sparse)
 
 Beside the layers: ``datasets`` (the offline course dataset with ground truth, and MNE's
@@ -43,7 +45,9 @@ One chain of function calls leads from chapter 04's formula to the operator and 
 
 The MNE mirrors (same argument names, meanings and defaults as their MNE namesakes) are
 available at the top level: ``make_inverse_operator``, ``apply_inverse``,
-``apply_inverse_epochs``, ``apply_inverse_raw``, ``mixed_norm``, ``tf_mixed_norm``.
+``apply_inverse_epochs``, ``apply_inverse_raw``, ``mixed_norm``, ``tf_mixed_norm``,
+``gamma_map``, ``make_lcmv``, ``apply_lcmv``, ``apply_lcmv_epochs``, ``apply_lcmv_raw``,
+``apply_lcmv_cov``.
 
 Notation: see :mod:`minnorm_teach.notation` (``L`` lead field, ``b`` data, ``j`` sources,
 ``G = L L^T``, ``C`` noise covariance, ``W`` whitener, ``R`` source prior, ``K`` kernel,
@@ -63,12 +67,19 @@ _PUBLIC = {
     "apply_inverse_raw": "apply",
     "mixed_norm": "sparse",
     "tf_mixed_norm": "sparse",
+    "gamma_map": "sparse.gamma_map_mirror",
+    "make_lcmv": "beamformer",
+    "apply_lcmv": "beamformer",
+    "apply_lcmv_epochs": "beamformer",
+    "apply_lcmv_raw": "beamformer",
+    "apply_lcmv_cov": "beamformer",
     "load_course_data": "datasets",
     "load_sample_data": "datasets",
 }
 _SUBMODULES = {"notation", "check", "datasets", "linalg", "covariance", "whitening", "lead_field",
                "priors", "operator", "kernel", "eloreta", "noise_norm", "apply", "inverse",
-               "resolution", "sparse", "viz"}
+               "resolution", "sparse", "beamformer", "viz",
+               "validation", "exercises", "tooling"}
 
 __all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
 

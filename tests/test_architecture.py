@@ -15,7 +15,7 @@ MAX_LINES = 300
 #: The math layers in the order of the chapters. A module may import modules of its own layer
 #: or of earlier layers, never of a later one. Entries are top-level modules or subpackages.
 LAYERS = (
-    ("notation", "check"),                        # the notation table, the self-checks
+    ("notation", "check", "validation"),          # notation table, self-checks, input checks
     ("linalg",),                                  # 02-04 generalized inverse, SVD, Tikhonov
     ("covariance", "whitening"),                  # 05 noise covariance and whitening
     ("lead_field", "priors", "operator"),         # 06 source priors and the inverse operator
@@ -23,12 +23,13 @@ LAYERS = (
     ("eloreta", "noise_norm"),                    # 08 noise normalisation, the method dispatch
     ("apply", "inverse"),                         # 07-08 the MNE-object edge
     ("resolution",),                              # 09 resolution
-    ("sparse",),                                  # 10-12 sparse solvers
+    ("sparse",),                                  # 10-12 sparse solvers (and 15 gamma-MAP)
+    ("beamformer",),                              # 15 the LCMV beamformer
     ("viz",),                                     # figures
 )
 #: Beside the layers: the data, the course tooling (website, student notebooks, command line),
-#: validation and exercise helpers. They may import any layer; no layer imports them.
-OUTSIDE = ("datasets", "tooling", "validation", "exercises", "_book", "_student", "__main__")
+#: and the exercise helpers. They may import any layer; no layer imports them.
+OUTSIDE = ("datasets", "tooling", "exercises", "__main__")
 
 LAYER_OF = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 
