@@ -83,3 +83,23 @@ def test_chapter_runs_in_sample_mode(chapter, sample_layout, tmp_path, request):
         request.applymarker(pytest.mark.xfail(reason=XFAIL[chapter.stem], strict=False))
     result = run_in_sample_mode(chapter, sample_layout, tmp_path)
     assert result.returncode == 0, f"{chapter.name} in sample mode: {first_error(result.stdout)}"
+
+
+def test_the_harness_reaches_the_fixture_and_reports_errors(sample_layout, tmp_path):
+    """A two-cell notebook passes in sample mode, and a failing cell is reported by name."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import minnorm_teach as mt\n"
+                                          "data = mt.datasets.load_data()"),
+                nbformat.v4.new_code_cell("assert data.name == 'sample', data.name\n"
+                                          "assert data.info['bads'] == ['MEG 2443', 'EEG 053']")]
+    good = tmp_path / "good" / "00_probe.ipynb"
+    good.parent.mkdir()
+    nbformat.write(nb, good)
+    assert run_in_sample_mode(good, sample_layout, good.parent).returncode == 0
+    nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('probe failure')"))
+    bad = tmp_path / "bad" / "00_probe.ipynb"
+    bad.parent.mkdir()
+    nbformat.write(nb, bad)
+    result = run_in_sample_mode(bad, sample_layout, bad.parent)
+    assert result.returncode != 0
+    assert first_error(result.stdout) == "Cell 2: ValueError: probe failure"
