@@ -57,13 +57,13 @@ def _raised_in(err, function):
 
 
 def _load_dataset(rebuild):
-    from minnorm_teach.datasets import CorruptCacheError, cache_dir, load_course_data
+    from minnorm_teach.datasets import CorruptCacheError, build_all, cache_dir
 
     again = "python -m minnorm_teach build --rebuild"
     elsewhere = ("point MINNORM_DATA at a writable folder (or unset it to use "
                  "~/.cache/minnorm_teach)")
     try:
-        return load_course_data(rebuild=rebuild)
+        return build_all(rebuild=rebuild)
     except CorruptCacheError as err:
         raise CliError(f"{err} From the command line: {again}") from None
     except (KeyError, TypeError, AttributeError) as err:
@@ -82,9 +82,11 @@ def _load_dataset(rebuild):
 def _cmd_build(args):
     if not args.no_data:
         start = time.perf_counter()
-        data = _load_dataset(args.rebuild)
-        print(f"{data}\ncourse dataset ready in {time.perf_counter() - start:.1f} s "
-              f"(build {data.build_info.get('build_seconds')} s when first made)")
+        course, recording = _load_dataset(args.rebuild)
+        print(f"{course}\n{recording}\ndatasets ready in {time.perf_counter() - start:.1f} s "
+              f"(course data built in {course.build_info.get('build_seconds')} s, the "
+              f"recording's forward in {recording.build_info.get('build_seconds')} s, "
+              f"when first made)")
     if not args.no_book:
         book.build(args.root)
 
