@@ -21,10 +21,11 @@ import os
 
 from ._cache import DATASET_VERSION, CorruptCacheError, cache_dir
 from ._course import SPACINGS, load_course_data
+from ._facts import DatasetFacts
 from ._patches import has_patch_info, patch_normal_angles, source_normals
 from ._recording import build_recording, load_recording, recording_file
 from ._sample import load_sample_data
-from ._types import CourseData, DatasetFacts, GroundTruth, SourcePatch
+from ._types import CourseData, GroundTruth, SourcePatch
 
 __all__ = ["CourseData", "DatasetFacts", "GroundTruth", "SourcePatch", "load_course_data",
            "load_sample_data", "load_recording", "load_data", "build_all", "cache_dir",

@@ -1,10 +1,40 @@
 """The facts a chapter quotes, measured on whichever dataset is loaded (``describe``)."""
 
+from dataclasses import dataclass
+
 import mne
 
-from ._types import DatasetFacts
-
 _KINDS = ("mag", "grad", "eeg")
+
+
+@dataclass(frozen=True)
+class DatasetFacts:
+    """Numbers that the prose quotes about the loaded dataset, measured on it."""
+
+    name: str
+    channels: dict                  # 'mag', 'grad', 'eeg' -> count (bads included), 'bads'
+    projectors: tuple               # descriptions of the projectors in the data
+    lead_field_shape: tuple         # free orientation: (n_channels, 3 n_sources)
+    n_sources: int
+    sfreq: float
+    nave: dict                      # condition -> number of averaged epochs
+    rank: dict                      # noise covariance rank per group under the projectors
+    peaks: dict                     # ch_type -> (amplitude in SI units, latency s, channel)
+    condition: str                  # condition of ``peaks``
+
+    def __str__(self):
+        units = {"mag": (1e15, "fT"), "grad": (1e13, "fT/cm"), "eeg": (1e6, "µV")}
+        peaks = ", ".join(f"{kind} {abs(a) * units[kind][0]:.0f} {units[kind][1]} at "
+                          f"{t * 1e3:.0f} ms" for kind, (a, t, _) in self.peaks.items())
+        n_ch, n_col = self.lead_field_shape
+        bads = ", ".join(self.channels["bads"])
+        return (f"{self.name}: {self.channels['mag']} magnetometers, {self.channels['grad']} "
+                f"gradiometers, {self.channels['eeg']} EEG (bad: {bads})"
+                f"\nlead field {n_ch} × {n_col} ({self.n_sources} locations x 3 orientations)"
+                f"\nprojectors: {', '.join(self.projectors)}; noise rank {self.rank}"
+                f"\nnave {self.nave}; sampling {self.sfreq:g} Hz"
+                f"\npeaks of {self.condition!r}: {peaks}")
+
 
 
 def channel_counts(info):
