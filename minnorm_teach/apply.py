@@ -9,11 +9,13 @@ defaults as ``mne.minimum_norm.apply_inverse``, ``apply_inverse_epochs`` and
 """
 
 import logging
+from dataclasses import replace
 
 import mne
 import numpy as np
 
-from .kernel import apply_kernel, sensor_fit
+from .kernel import apply_kernel, rotate_leads, sensor_fit
+from .lead_field import source_normals, surface_frames
 from .noise_norm import INVERSE_METHODS, prepare_kernel
 from .operator import InverseOperator
 
@@ -52,6 +54,23 @@ def _check_reference(info, inv):
                          "modelling: call inst.set_eeg_reference(projection=True)")
 
 
+def _kernel_for(info, inv, lambda2, method, nave, method_params, pick_ori, use_cps):
+    """The kernel for data with this ``info``; for a free operator's normal component, along
+    the normals of ``use_cps``.
+
+    MNE keeps a free operator made from a forward in x, y, z in x, y, z and picks the
+    normal at apply time (``use_cps``); ours has surface frames, so its leads are rotated to
+    the frames of those normals (:func:`minnorm_teach.kernel.rotate_leads`). Loose and fixed
+    operators chose their normals when they were made (``make_inverse_operator(use_cps=)``).
+    """
+    kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
+    if pick_ori != "normal" or inv.loose != 1.0 or not inv.own_frames:
+        return kernel
+    frames = surface_frames(source_normals(inv.src, use_cps=use_cps))
+    leads = rotate_leads(kernel.leads, inv.source_nn.reshape(-1, 3, 3), frames)
+    return replace(kernel, leads=leads)
+
+
 def _make_stc(j, inv, tmin, tstep, pick_ori):
     """Wrap estimates as an MNE SourceEstimate (vector: rotated back to xyz)."""
     subject = inv.src[0].get("subject_his_id")
@@ -77,11 +96,13 @@ def _check_method_args(inv, lambda2, method, pick_ori):
 
 
 def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=None,
-                  method_params=None, return_residual=False):
+                  method_params=None, return_residual=False, use_cps=True):
     """Source estimate of an evoked response: j = K b with K at nave = evoked.nave.
 
     Mirrors ``mne.minimum_norm.apply_inverse`` (same defaults: lambda2 = 1/9, i.e. SNR 3,
     method "dSPM"). Logs "Explained xx.x% variance" on the ``minnorm_teach`` logger.
+    ``use_cps`` (MNE's default True: patch-average normals) only matters for the normal
+    component of a free operator.
 
     Returns
     -------
@@ -94,7 +115,8 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
     _check_method_args(inv, lambda2, method, pick_ori)
     _check_reference(evoked.info, inv)
     rows = _data_rows(evoked.ch_names, inv)
-    kernel = prepare_kernel(inv, lambda2, method, evoked.nave, method_params)
+    kernel = _kernel_for(evoked.info, inv, lambda2, method, evoked.nave, method_params,
+                         pick_ori, use_cps)
     b = evoked.data[rows]
     fit = sensor_fit(b, kernel)
     logger.info("Explained %5.1f%% variance", fit.explained_variance)
@@ -108,18 +130,20 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
 
 
 def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, nave=1,
-                         method_params=None):
+                         method_params=None, use_cps=True):
     """One source estimate per epoch (list), with the kernel at ``nave`` (default 1).
 
     Mirrors ``mne.minimum_norm.apply_inverse_epochs``: single trials have the noise of one
-    trial, hence nave = 1 and usually lambda2 = 1 (SNR 1).
+    trial, hence nave = 1 and usually lambda2 = 1 (SNR 1). ``use_cps``: see
+    :func:`apply_inverse`.
     """
     if not isinstance(epochs, mne.BaseEpochs):
         raise TypeError(f"epochs must be mne.Epochs, got {type(epochs).__name__}")
     _check_method_args(inv, lambda2, method, pick_ori)
     _check_reference(epochs.info, inv)
     rows = _data_rows(epochs.ch_names, inv)
-    kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
+    kernel = _kernel_for(epochs.info, inv, lambda2, method, nave, method_params, pick_ori,
+                         use_cps)
     tstep = 1.0 / epochs.info["sfreq"]
     return [_make_stc(apply_kernel(kernel, b[rows], inv.n_orient, pick_ori), inv,
                       float(epochs.times[0]), tstep, pick_ori)
@@ -127,17 +151,19 @@ def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, 
 
 
 def apply_inverse_raw(raw, inv, lambda2, method="dSPM", *, start=None, stop=None, nave=1,
-                      pick_ori=None, method_params=None):
+                      pick_ori=None, method_params=None, use_cps=True):
     """Source estimate of continuous data samples [start, stop), kernel at nave (default 1).
 
-    Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices).
+    Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices;
+    ``use_cps``: see :func:`apply_inverse`).
     """
     if not isinstance(raw, mne.io.BaseRaw):
         raise TypeError(f"raw must be an mne.io.Raw, got {type(raw).__name__}")
     _check_method_args(inv, lambda2, method, pick_ori)
     _check_reference(raw.info, inv)
     rows = _data_rows(raw.ch_names, inv)
-    kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
+    kernel = _kernel_for(raw.info, inv, lambda2, method, nave, method_params, pick_ori,
+                         use_cps)
     b, times = raw[rows, start:stop]
     j = apply_kernel(kernel, b, inv.n_orient, pick_ori)
     return _make_stc(j, inv, float(times[0]), 1.0 / raw.info["sfreq"], pick_ori)

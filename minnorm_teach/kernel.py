@@ -24,8 +24,8 @@ import numpy as np
 from . import linalg, whitening
 from .lead_field import normal_component
 
-__all__ = ["Kernel", "scale_to_nave", "mne_kernel", "combine_xyz", "SensorFit", "sensor_fit",
-           "apply_kernel"]
+__all__ = ["Kernel", "scale_to_nave", "mne_kernel", "combine_xyz", "rotate_leads", "SensorFit",
+           "sensor_fit", "apply_kernel"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -118,6 +118,20 @@ def combine_xyz(j):
         raise ValueError(f"expected 3 rows per location, got {j.shape[0]} rows")
     j = np.abs(j) if np.iscomplexobj(j) else j
     return np.sqrt(np.sum(j.reshape(-1, 3, *j.shape[1:]) ** 2, axis=1))
+
+
+def rotate_leads(leads, frames_from, frames_to):
+    """The same rows in other frames: leads_k -> F'_k F_k^T leads_k for every location k.
+
+    ``leads`` has three rows per location, the components along the rows of F_k (x, y, z
+    directions, (n_locations, 3, 3)); the result has the components along the rows of F'_k.
+    A free-orientation kernel is the same operator in any frame, so this is how its normal
+    component follows other normals (MNE's ``apply_inverse(..., pick_ori="normal",
+    use_cps=...)`` of a free operator).
+    """
+    rotation = np.matmul(frames_to, np.swapaxes(frames_from, 1, 2))
+    blocks = leads.reshape(-1, 3, leads.shape[1])
+    return np.matmul(rotation, blocks).reshape(leads.shape)
 
 
 @dataclass(frozen=True)

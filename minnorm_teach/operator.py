@@ -55,6 +55,10 @@ class InverseOperator:
     source_nn : (n_dipoles, 3)                 orientation of each component [source_nn]
     src : mne.SourceSpaces                     [src]
     nave : float                               1 (covariances as given) [nave]
+    own_frames : bool                          the surface frames were built here from the
+                                               source normals (a free forward in x, y, z);
+                                               MNE keeps such a free operator in x, y, z and
+                                               picks the normal at apply time (use_cps)
     """
 
     ch_names: tuple
@@ -79,6 +83,7 @@ class InverseOperator:
     source_nn: np.ndarray
     src: object
     nave: float = 1.0
+    own_frames: bool = False
 
     @property
     def n_sources(self):
@@ -195,14 +200,16 @@ def whitened_svd(L_tilde, kept):
 
 
 def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixed="auto",
-                          rank=None):
+                          rank=None, use_cps=True):
     """Assemble the inverse operator: priors, whitening, trace scale, SVD.
 
     L_tilde = W P L diag(sqrt(R)) = U diag(s) V^T, with R = c * depth * orient and
     c = rank(C) / ||W P L diag(sqrt(depth * orient))||_F^2.
 
     Same arguments, meanings and defaults as ``mne.minimum_norm.make_inverse_operator``
-    (``loose='auto'`` is 0.2 on a surface source space, ``fixed='auto'`` follows ``loose``).
+    (``loose='auto'`` is 0.2 on a surface source space, ``fixed='auto'`` follows ``loose``,
+    ``use_cps=True`` orients fixed and loose sources by patch-average normals when the source
+    space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`).
 
     Parameters
     ----------
@@ -213,6 +220,7 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     depth : float | None  depth-prior exponent (None: no depth weighting)
     fixed : bool | "auto"
     rank : None | "info" | dict  see :func:`minnorm_teach.whitening.noise_cov_rank`
+    use_cps : bool  patch-average normals (True, MNE's default) or vertex normals
 
     Returns
     -------
@@ -228,11 +236,11 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     ch_names = select_channels(info, fwd, noise_cov)
     info_used = mne.pick_info(info, [info["ch_names"].index(c) for c in ch_names])
     rows = [list(fwd["sol"]["row_names"]).index(c) for c in ch_names]
-    L, source_nn = surface_lead_field(fwd)
+    L, source_nn = surface_lead_field(fwd, use_cps=use_cps)
     ch_types = whitening.channel_types(info_used, ch_names)
     depth_w, orient_w = source_prior(L[rows], ch_types, loose, depth, is_fixed(fwd))
     if loose == 0.0:
-        L, source_nn = fixed_lead_field(fwd)
+        L, source_nn = fixed_lead_field(fwd, use_cps=use_cps)
     L = L[rows]
     white = whitening.make_whitener(noise_cov, info_used, ch_names, rank=rank)
     P, _ = whitening.projector(info_used["projs"], ch_names)
@@ -250,4 +258,4 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
         W=white.W, rank=white.n_nzero, rank_by_group=white.rank, L=L, depth_prior=depth_w,
         orient_prior=orient_w, R=c * R0, trace_LRLT=trace_LRLT, U=U, s=s, V=V,
         n_orient=1 if loose == 0.0 else 3, loose=loose, source_nn=source_nn,
-        src=fwd["src"], nave=1.0)
+        src=fwd["src"], nave=1.0, own_frames=not (fwd["surf_ori"] or is_fixed(fwd)))

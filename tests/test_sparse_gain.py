@@ -6,7 +6,6 @@ here in a test only (the package never imports a private MNE name): that is the 
 whitener and source weighting ``mixed_norm`` and ``tf_mixed_norm`` hand to their solvers.
 """
 
-import copy
 from functools import cache
 
 import mne
@@ -18,7 +17,6 @@ from mne.minimum_norm import apply_inverse, make_inverse_operator
 import minnorm_teach as mt
 from minnorm_teach import sparse as sp
 from minnorm_teach.check import relative_error
-from minnorm_teach.sparse import gain
 
 mne.set_log_level("WARNING")
 
@@ -134,12 +132,21 @@ def test_bad_inputs_get_clear_errors():
         sp.prepare_sparse_gain(fwd, info, partial)
 
 
-def test_patch_normals_are_refused_rather_than_ignored():
-    """MNE's sparse solvers use patch-average normals when the source space has patches; until
-    they are implemented, such a source space raises instead of giving another gain."""
-    data, _ = course()
-    src = copy.deepcopy(data.fwd["src"])
-    src[0]["patch_inds"] = np.arange(src[0]["nuse"])
-    with pytest.raises(NotImplementedError, match="patch-average normals"):
-        gain.source_normals(src)
-    assert gain.source_normals(src, use_cps=False).shape == (data.fwd["nsource"], 3)
+def test_patch_normals_follow_use_cps():
+    """MNE's sparse solvers orient fixed and loose sources by patch-average normals (use_cps):
+    use_cps=False (vertex normals) gives another gain, equal to MNE's convert_forward_solution
+    with use_cps=False; the free gain does not depend on it."""
+    data, evoked = course()
+    assert mt.lead_field.has_patch_info(data.fwd["src"])
+    for loose in (0.0, 0.2):
+        cps, vertex = (sp.prepare_sparse_gain(data.fwd, evoked.info, data.noise_cov,
+                                              loose=loose, use_cps=use_cps)
+                       for use_cps in (True, False))
+        assert relative_error(cps.lead_field, vertex.lead_field) > 0.05
+        converted = mne.convert_forward_solution(data.fwd, surf_ori=True, force_fixed=loose == 0,
+                                                 use_cps=False)
+        rows = [converted["sol"]["row_names"].index(c) for c in vertex.ch_names]
+        assert relative_error(vertex.lead_field, converted["sol"]["data"][rows]) < 1e-10
+    free = [sp.prepare_sparse_gain(data.fwd, evoked.info, data.noise_cov, loose=1.0,
+                                   use_cps=use_cps).L for use_cps in (True, False)]
+    np.testing.assert_array_equal(*free)

@@ -10,16 +10,15 @@ a fixed source by the patch-average normal
 
 and a surface-oriented (loose) source's normal component along n_k, instead of the normal of the
 one vertex the location sits on. Folded cortex makes the two differ.
+
+The math lives in the lead-field layer (:mod:`minnorm_teach.lead_field`), where the inverse
+uses it; this module gives the dataset's view of it, one source space at a time.
 """
 
-import numpy as np
+from .. import lead_field
+from ..lead_field import has_patch_info, patch_normal_angles
 
 __all__ = ["has_patch_info", "source_normals", "patch_normal_angles"]
-
-
-def has_patch_info(src):
-    """True when every source space of ``src`` carries patch statistics (``pinfo``)."""
-    return all(s.get("pinfo") is not None and s.get("patch_inds") is not None for s in src)
 
 
 def source_normals(s, use_cps=True):
@@ -27,17 +26,6 @@ def source_normals(s, use_cps=True):
 
     With ``use_cps`` and patch statistics: the patch-average normal (MNE's default orientation
     of fixed and surface-oriented sources); otherwise the normal of the vertex itself,
-    ``s['nn'][s['vertno']]``. Same rule as MNE's ``convert_forward_solution(use_cps=...)``.
+    ``s['nn'][s['vertno']]``. :func:`minnorm_teach.lead_field.source_normals` for one space.
     """
-    if not (use_cps and s.get("pinfo") is not None and s.get("patch_inds") is not None):
-        return s["nn"][s["vertno"]].astype(np.float64)
-    patches = [s["pinfo"][k] for k in s["patch_inds"]]
-    summed = np.array([s["nn"][patch].astype(np.float64).sum(axis=0) for patch in patches])
-    return summed / np.linalg.norm(summed, axis=1, keepdims=True)
-
-
-def patch_normal_angles(src):
-    """Angle (degrees) between the vertex normal and the patch-average normal of each location."""
-    cosines = [np.sum(source_normals(s, use_cps=True) * source_normals(s, use_cps=False), axis=1)
-               for s in src]
-    return np.degrees(np.arccos(np.clip(np.concatenate(cosines), -1.0, 1.0)))
+    return lead_field.source_normals([s], use_cps=use_cps)

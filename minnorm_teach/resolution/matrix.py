@@ -7,9 +7,9 @@ row k, the **cross-talk function** (CTF), says how much every source leaks into 
 at k. :func:`make_inverse_resolution_matrix` mirrors MNE's function of the same name.
 """
 
-import mne
 import numpy as np
 
+from ..lead_field import is_fixed, surface_lead_field, xyz_lead_field
 from ..noise_norm import prepare_kernel
 
 __all__ = ["source_positions", "resolution_matrix", "rectify", "point_spread", "cross_talk",
@@ -92,24 +92,32 @@ def inverse_matrix(inv, method="dSPM", lambda2=1.0 / 9.0):
     return M if inv.n_orient == 1 else _rows_in_head_coords(M, inv.source_nn)
 
 
-def _forward_lead_field(fwd, inv):
-    """The forward's gain on the inverse's channels, in the inverse's orientation frame."""
-    fixed_fwd = fwd["source_ori"] != mne.io.constants.FIFF.FIFFV_MNE_FREE_ORI
-    if not fixed_fwd and inv.n_orient == 3 and not fwd["surf_ori"]:
-        fwd = mne.convert_forward_solution(fwd, surf_ori=True, verbose=False)
+def _forward_lead_field(fwd, inv, use_cps):
+    """The forward's gain on the inverse's channels, in the frame MNE matches to the inverse:
+    a free forward in surface coordinates (``use_cps``) for a loose inverse, in x, y, z for
+    a free one; a fixed forward, or any forward for a fixed inverse, as it is."""
+    L = fwd["sol"]["data"]
+    if not is_fixed(fwd) and inv.n_orient == 3:
+        if inv.loose < 1.0 and not fwd["surf_ori"]:
+            L = surface_lead_field(fwd, use_cps=use_cps)[0]
+        elif inv.loose == 1.0 and fwd["surf_ori"]:
+            L = xyz_lead_field(fwd)
     names = list(fwd["sol"]["row_names"])
     missing = [c for c in inv.ch_names if c not in names]
     if missing:
         raise ValueError(f"the forward model lacks {len(missing)} channel(s) of the inverse "
                          f"operator: {missing[:5]}")
-    return fwd["sol"]["data"][[names.index(c) for c in inv.ch_names]]
+    return L[[names.index(c) for c in inv.ch_names]]
 
 
-def make_inverse_resolution_matrix(fwd, inv, method="dSPM", lambda2=1.0 / 9.0):
+def make_inverse_resolution_matrix(fwd, inv, method="dSPM", lambda2=1.0 / 9.0, *,
+                                   use_cps=True):
     """Mirror of ``mne.minimum_norm.make_inverse_resolution_matrix``: resmat = M L_fwd.
 
     ``inv`` is a minnorm_teach InverseOperator; ``fwd`` may have fixed orientation (then
-    resmat is (n_orient * n, n), the usual choice) or free orientation (surface-oriented to
-    match a free/loose inverse, as MNE does).
+    resmat is (n_orient * n, n), the usual choice) or free orientation: in surface
+    coordinates for a loose inverse (normals of ``use_cps``, MNE's default True), in x, y, z
+    for a free one, as MNE matches them.
     """
-    return resolution_matrix(inverse_matrix(inv, method, lambda2), _forward_lead_field(fwd, inv))
+    L = _forward_lead_field(fwd, inv, use_cps)
+    return resolution_matrix(inverse_matrix(inv, method, lambda2), L)

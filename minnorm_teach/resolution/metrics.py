@@ -92,9 +92,14 @@ def _cog_error(A, positions):
 
 
 def _squared_distances(positions, cols):
-    """||r_i - r_k||^2 = |r_i|^2 + |r_k|^2 - 2 r_i . r_k , i all, k in cols: (n, len(cols))."""
+    """||r_i - r_k||^2 = |r_i|^2 + |r_k|^2 - 2 r_i . r_k , i all, k in cols: (n, len(cols)).
+
+    The expansion leaves round-off (~1e-13 cm^2) where the distance is 0; ||r_k - r_k||^2 is
+    set to exactly 0, so a PSF that only its own source exceeds has radius 0, not 3e-7 cm.
+    """
     sq = np.sum(positions ** 2, axis=1)
     d2 = sq[:, None] + sq[None, cols] - 2.0 * positions @ positions[cols].T
+    d2[cols, np.arange(len(cols))] = 0.0
     return np.maximum(d2, 0.0)
 
 

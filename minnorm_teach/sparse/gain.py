@@ -27,9 +27,10 @@ import mne
 import numpy as np
 
 from .. import priors, whitening
+from ..lead_field import fixed_lead_field, is_fixed, surface_lead_field
 
 __all__ = ["SparseGain", "prepare_sparse_gain", "sparse_loose", "sparse_channels",
-           "source_normals", "oriented_lead_field", "location_weights"]
+           "oriented_lead_field", "location_weights"]
 
 FIXED_ORI = mne.io.constants.FIFF.FIFFV_MNE_FIXED_ORI
 
@@ -95,53 +96,24 @@ def sparse_channels(info, forward, noise_cov):
     return ch_names
 
 
-def source_normals(src, *, use_cps=True):
-    """Cortical normal n_k at every used vertex, (n_sources, 3).
-
-    ``use_cps=True`` asks, as MNE's sparse solvers always do, for the average normal of each
-    vertex's cortical patch where the source space carries patch information; not implemented
-    yet, so such a source space raises instead of giving a silently different gain.
-    """
-    if use_cps and any(s.get("patch_inds") is not None for s in src):
-        raise NotImplementedError("this source space has cortical patch information, with "
-                                  "which MNE uses patch-average normals (use_cps): not "
-                                  "implemented here yet; pass use_cps=False for the vertex "
-                                  "normals")
-    return np.concatenate([s["nn"][s["vertno"]] for s in src])
-
-
-def _surface_frames(nn):
-    """Rows [t1, t2, n] per location: the eigenvectors of I - n n^T in descending order, the
-    third signed along n (MNE's frames; the same construction as chapter 06's operator)."""
-    _, vecs = np.linalg.eigh(np.eye(3) - nn[:, :, None] * nn[:, None, :])
-    vecs = vecs[:, :, ::-1]
-    signs = np.sign(np.einsum("ki,ki->k", nn, vecs[:, :, 2]))
-    signs[signs == 0] = 1
-    return np.swapaxes(vecs * signs[:, None, None], 1, 2)
-
-
 def oriented_lead_field(forward, loose, *, use_cps=True):
     """L in the coordinates of the problem, all rows of the forward: (L, n_orient).
 
     loose = 0:      l_k = L_k,xyz n_k, rounded to float32 as MNE stores a fixed forward
     0 < loose < 1:  L_k,surf = L_k,xyz F_k^T, F_k = [t1, t2, n] (surface coordinates)
     loose = 1:      as the forward stores it (the L21 problem does not depend on the frame)
+
+    n_k and F_k from chapter 06's :mod:`minnorm_teach.lead_field`: the patch-average normal
+    where the source space has patch statistics and ``use_cps`` (MNE's sparse solvers always
+    use it), else the vertex normal.
     """
-    L = np.asarray(forward["sol"]["data"], float)
-    n_channels = L.shape[0]
-    if forward["source_ori"] == FIXED_ORI:
-        return L, 1
-    if loose == 1.0 or (loose > 0.0 and forward["surf_ori"]):
-        return L, 3
-    if forward["surf_ori"]:                                   # fixed from surface coordinates
-        return L[:, 2::3].astype(np.float32).astype(float), 1
-    nn = source_normals(forward["src"], use_cps=use_cps)
-    blocks = L.reshape(n_channels, -1, 3)
+    if is_fixed(forward):
+        return np.asarray(forward["sol"]["data"], float), 1
     if loose == 0.0:
-        L_normal = np.einsum("ckj,kj->ck", blocks, nn)
-        return L_normal.astype(np.float32).astype(float), 1
-    frames = _surface_frames(nn)
-    return np.einsum("ckj,kij->cki", blocks, frames).reshape(n_channels, -1), 3
+        return fixed_lead_field(forward, use_cps=use_cps)[0], 1
+    if loose == 1.0:
+        return np.asarray(forward["sol"]["data"], float), 3
+    return surface_lead_field(forward, use_cps=use_cps)[0], 3
 
 
 def location_weights(weights, weights_min, src):
@@ -184,7 +156,7 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
     5. weights: columns and source weighting times w / max(w); drop w <= weights_min
 
     Inside the sparse solvers ``L`` is always this L_tilde (``SparseGain.L``) and ``b`` the
-    whitened data ``SparseGain.W @ data``. ``use_cps``: see :func:`source_normals`.
+    whitened data ``SparseGain.W @ data``. ``use_cps``: see :func:`oriented_lead_field`.
     """
     if depth is not None and not isinstance(depth, Real):
         raise TypeError(f"depth must be a number (the exponent) or None, got {depth!r}")

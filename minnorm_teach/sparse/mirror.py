@@ -78,7 +78,8 @@ def _residual(evoked, prep, j_Am, active):
 
 def mixed_norm(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8, maxit=3000,
                tol=1e-4, active_set_size=10, debias=True, time_pca=True, weights=None,
-               weights_min=0.0, n_mxne_iter=1, dgap_freq=10, return_residual=False):
+               weights_min=0.0, n_mxne_iter=1, dgap_freq=10, return_residual=False,
+               use_cps=True):
     """MxNE / irMxNE as ``mne.inverse_sparse.mixed_norm`` (same arguments and defaults).
 
     1. L, W = prepare_sparse_gain(...);  b = W evoked.data
@@ -90,12 +91,15 @@ def mixed_norm(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8, ma
 
     Not supported: ``alpha="sure"``, several evokeds, ``return_as_dipoles``, ``pick_ori``.
     Returns ``stc`` or, with ``return_residual``, ``(stc, residual)`` as MNE does.
+    ``use_cps``: patch-average normals (True, what MNE always uses) or vertex normals, see
+    :func:`~minnorm_teach.sparse.gain.oriented_lead_field`.
     """
     _check_alpha(alpha)
     if n_mxne_iter < 1:
         raise ValueError(f"n_mxne_iter must be >= 1, got {n_mxne_iter}")
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
-                               weights=weights, weights_min=weights_min)       # 1.
+                               weights=weights, weights_min=weights_min,
+                               use_cps=use_cps)                                # 1.
     L, n_orient = prep.L, prep.n_orient
     b = _whitened_data(evoked, prep)
     if time_pca:                                                                # 2.
@@ -141,7 +145,7 @@ def _window_edges(data, sfreq, window):
 def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=3000,
                   tol=1e-4, weights=None, weights_min=0.0, debias=True, wsize=64, tstep=4,
                   window=0.02, return_residual=False, alpha=None, l1_ratio=None,
-                  active_set_size=10, dgap_freq=10):
+                  active_set_size=10, dgap_freq=10, use_cps=True):
     """TF-MxNE as ``mne.inverse_sparse.tf_mixed_norm`` (same arguments and defaults).
 
     1. L, W = prepare_sparse_gain(...);  data tapered at both ends (``window`` s);
@@ -151,7 +155,7 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
     4. Z = TF-MxNE(b, L); j = Z Phi^H; debias; j_Am = j * source_weighting
 
     ``alpha`` and ``l1_ratio`` are keyword arguments defaulting to None as in MNE, where None
-    fails; here too, with a clear message.
+    fails; here too, with a clear message. ``use_cps``: as in :func:`mixed_norm`.
     Not supported: several dictionaries, n_tfmxne_iter > 1, return_as_dipoles, pick_ori.
     """
     if alpha is None or l1_ratio is None:
@@ -161,7 +165,8 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
     if not 0.0 <= l1_ratio <= 1.0:
         raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio}")
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
-                               weights=weights, weights_min=weights_min)       # 1.
+                               weights=weights, weights_min=weights_min,
+                               use_cps=use_cps)                                # 1.
     L, n_orient = prep.L, prep.n_orient
     sfreq = evoked.info["sfreq"]
     windowed = evoked.copy()
