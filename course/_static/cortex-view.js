@@ -6,6 +6,7 @@
  */
 (function () {
   "use strict";
+  const WIDE = 0.9;   // width / height below which the camera moves back (a phone)
 
   function draw(div) {
     const data = div.nextElementSibling;
@@ -16,6 +17,12 @@
       return;
     }
     const figure = JSON.parse(data.textContent);
+    // A narrow screen (a phone): move the camera back so the whole cortex stays in view.
+    const camera = ((figure.layout || {}).scene || {}).camera;
+    const ratio = div.clientWidth / (figure.layout.height || 460);
+    if (camera && camera.eye && ratio < WIDE) {
+      for (const axis of ["x", "y", "z"]) camera.eye[axis] *= WIDE / ratio;
+    }
     window.Plotly.newPlot(div, figure.data, figure.layout, figure.config)
       .then(() => div.setAttribute("data-rendered", "true"));
   }

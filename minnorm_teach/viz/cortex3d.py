@@ -88,7 +88,9 @@ def _colorscale(scale, n=11):
 
 def _colorbar_trace(scale, label, anchor):
     """An invisible point that carries the colour bar (the meshes use vertex colours)."""
-    low, high, bar = scale.vmin, scale.vmax, {"title": {"text": label}, "len": 0.75}
+    low, high = scale.vmin, scale.vmax
+    bar = {"title": {"text": label, "side": "top"}, "orientation": "h", "len": 0.6,
+           "thickness": 14, "x": 0.5, "xanchor": "center", "y": 0.0, "yanchor": "top"}
     if scale.kind == "log":
         low, high = np.log10(low), np.log10(high)
         ticks = np.arange(np.floor(low), np.ceil(high) + 1)
@@ -175,7 +177,7 @@ def view_source_map(values, vertices, subjects_dir, subject, *, hemis=HEMIS,
                               "hovertemplate": name + "<extra></extra>"})
     traces.append(_colorbar_trace(scale, label, [float(v) for v in lifted.mean(axis=0)]))
     hidden = {"visible": False, "showspikes": False}
-    layout = {"height": int(height), "margin": {"l": 0, "r": 0, "b": 0, "t": 40 if title else 10},
+    layout = {"height": int(height), "margin": {"l": 0, "r": 0, "b": 70, "t": 40 if title else 10},
               "title": {"text": title, "x": 0.02}, "showlegend": bool(marks),
               "legend": {"x": 0.0, "y": 0.98, "bgcolor": "rgba(255,255,255,0.7)"},
               "paper_bgcolor": "white", "dragmode": "turntable",
