@@ -23,7 +23,7 @@ __all__ = ["ColourScale", "colour_scale", "vertex_colours", "add_colorbar"]
 
 #: "hot" without its black and white ends, which would read as sulci and gyri on the cortex
 HOT = mcolors.LinearSegmentedColormap.from_list(
-    "hot_on_cortex", mpl.colormaps["hot"](np.linspace(0.12, 0.88, 256)))
+    "hot_on_cortex", mpl.colormaps["hot"](np.linspace(0.12, 0.80, 256)))
 DEFAULT_CMAPS = {"signed": "RdBu_r", "log": "viridis", "sequential": HOT}
 SULCUS_DIMMING = 0.85   # painted colours in sulci, x this: the folding stays visible
 

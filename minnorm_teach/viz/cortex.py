@@ -109,7 +109,7 @@ def _legend(fig, marks, shown):
                for s, _ in zip(MARKER_STYLES * 4, marks, strict=False)]
     labels = [label if label in shown else f"{label} (not visible in these views)"
               for label in marks]
-    fig.legend(handles, labels, loc="outside upper left", ncol=min(len(labels), 3),
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3),
                frameon=False, fontsize=FONT_SIZE)
 
 
