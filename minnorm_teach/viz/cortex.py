@@ -25,6 +25,7 @@ For an interactive view of the same map, see :func:`minnorm_teach.viz.view_sourc
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 
 from .colours import add_colorbar, colour_scale, vertex_colours
 from .style import FIGURE_WIDTH, FONT_SIZE
@@ -109,8 +110,11 @@ def _legend(fig, marks, shown):
                for s, _ in zip(MARKER_STYLES * 4, marks, strict=False)]
     labels = [label if label in shown else f"{label} (not visible in these views)"
               for label in marks]
-    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 3),
-               frameon=False, fontsize=FONT_SIZE)
+    engine = fig.figure.get_layout_engine()            # fig.figure: the root of a subfigure
+    where = ({"loc": "outside lower center"} if isinstance(engine, ConstrainedLayoutEngine)
+             else {"loc": "upper center", "bbox_to_anchor": (0.5, 0.0)})   # below the figure
+    fig.legend(handles, labels, ncol=min(len(labels), 3), frameon=False, fontsize=FONT_SIZE,
+               **where)
 
 
 def plot_source_map(values, vertices, subjects_dir, subject, *, views=("lateral",),
