@@ -120,8 +120,7 @@ def _hemi_trace(values, vno, scale, where, hemi, offset):
                 "z": _bdata(rr[:, 2], "f4"), "i": _bdata(tris[:, 0], index),
                 "j": _bdata(tris[:, 1], index), "k": _bdata(tris[:, 2], index),
                 "vertexcolor": ["#{:02x}{:02x}{:02x}".format(*c) for c in rgb],
-                "customdata": _bdata(values, "f4"), "hovertemplate": "%{customdata:.3g}"
-                "<extra>" + HEMI_NAMES[hemi] + "</extra>",
+                "hoverinfo": "skip",
                 "lighting": {"ambient": 0.8, "diffuse": 0.35, "specular": 0.02,
                              "roughness": 0.9, "fresnel": 0.02},
                 "showscale": False}
