@@ -44,6 +44,7 @@ __all__ = ["HEMIS", "plot_source_map", "plot_point_spreads", "source_values_on_s
 MARKER_STYLES = ({"color": "cyan", "marker": "o"}, {"color": "lime", "marker": "D"},
                  {"color": "magenta", "marker": "s"}, {"color": "white", "marker": "^"})
 HEMI_NAMES = {"lh": "left hemisphere", "rh": "right hemisphere"}
+MAX_PANEL_HEIGHT = 3.4      # inches: a tall view (anterior, posterior) gets a narrower panel
 
 
 def _check_values(values, vertices):
@@ -151,7 +152,7 @@ def plot_source_map(values, vertices, subjects_dir, subject, *, views=("lateral"
     scale = colour_scale(values, vmin=vmin, vmax=vmax, symmetric=symmetric, log=log,
                          cmap=cmap, threshold=threshold)
     aspects = [_panel_aspect(subjects_dir, subject, surface, v, hemis) for v in views]
-    width = min(FIGURE_WIDTH / len(hemis), 4.2)
+    width = min(FIGURE_WIDTH / len(hemis), 4.2, MAX_PANEL_HEIGHT / max(aspects))
     if fig is None:
         fig = plt.figure(figsize=(width * len(hemis), width * sum(aspects) + 1.1 +
                                   0.3 * bool(title) + 0.3 * bool(marks)), layout="constrained")
@@ -201,7 +202,7 @@ def plot_point_spreads(maps, vertices, subjects_dir, subject, *, hemi="rh", view
     n_cols = 2 if len(scaled) == 4 else min(len(scaled), 3)
     n_rows = -(-len(scaled) // n_cols)
     aspect = _panel_aspect(subjects_dir, subject, "inflated", view, (hemi,))
-    width = min(FIGURE_WIDTH / n_cols, 4.2)
+    width = min(FIGURE_WIDTH / n_cols, 4.2, MAX_PANEL_HEIGHT / aspect)
     if fig is None:
         fig = plt.figure(figsize=(width * n_cols, width * aspect * n_rows + 0.4 * n_rows + 1.3),
                          layout="constrained")

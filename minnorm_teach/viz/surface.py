@@ -20,9 +20,10 @@ __all__ = ["HEMIS", "VIEWS", "read_surface", "cortex_background", "source_values
            "view_frame", "draw_surface", "visible_points"]
 
 HEMIS = ("lh", "rh")
-#: view -> (d for the left hemisphere, up); the right hemisphere mirrors lateral and medial
+#: view -> (d for the left hemisphere, up); the right hemisphere mirrors lateral and medial.
+#: Dorsal and ventral views put anterior to the right (a hemisphere is a landscape panel).
 VIEWS = {"lateral": ((-1, 0, 0), (0, 0, 1)), "medial": ((1, 0, 0), (0, 0, 1)),
-         "dorsal": ((0, 0, 1), (0, 1, 0)), "ventral": ((0, 0, -1), (0, 1, 0)),
+         "dorsal": ((0, 0, 1), (-1, 0, 0)), "ventral": ((0, 0, -1), (1, 0, 0)),
          "anterior": ((0, 1, 0), (0, 0, 1)), "posterior": ((0, -1, 0), (0, 0, 1))}
 GYRUS, SULCUS = 0.78, 0.50          # grey levels of the cortex where no value is painted
 
