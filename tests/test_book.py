@@ -13,6 +13,10 @@ aborted and recorded.
   display equation wider than the column starts at its left edge and scrolls inside its box.
 - The chapter menu and the page-contents menu open and close at 390 px and at 1280 px.
 - The search page finds the dSPM chapter for "dSPM".
+- Interactive 3-D cortex views (plotly JSON outputs of ``viz.view_source_map``): on every page
+  that has one, each is drawn (plotly.js served by the site, loaded on those pages only). A
+  small book with one executed view (``tests/view_notebook.py``) checks it even before a
+  chapter has a view: drawn offline on a desktop and a phone, the JSON stored once.
 - Without a browser: the site builds with no ``node``/``npm`` on PATH; the HTML shows no nbval
   marker; launch buttons point at ``book.yml``'s repository.
 
@@ -393,6 +397,7 @@ def test_page_reads_offline(page, browser, server):
         broken = p.evaluate("() => Array.from(document.images)"
                             ".filter(i => !(i.naturalWidth > 0)).map(i => i.src)")
         assert not broken, f"{page}: images not loaded: {broken}"
+        _assert_views_drawn(p, page)
 
         if page == "course/intro.html" or page in _dspm_pages(ROOT / "_build" / "html")[:1]:
             p.evaluate("() => window.scrollTo(0, 0)")
@@ -402,6 +407,15 @@ def test_page_reads_offline(page, browser, server):
         assert not visit.errors, f"{page}: console errors: {visit.errors}"
     finally:
         visit.close()
+
+
+def _assert_views_drawn(p, page):
+    """Every interactive 3-D view of the page is drawn by plotly.js (a WebGL canvas)."""
+    views = p.locator("main div.minnorm-plotly")
+    if views.count():
+        p.wait_for_function("() => Array.from(document.querySelectorAll('main div."
+                            "minnorm-plotly')).every(d => d.dataset.rendered === 'true' && "
+                            "d.querySelector('canvas'))", timeout=60000)
 
 
 def _assert_solutions_toggle(p, page):
@@ -535,3 +549,68 @@ def test_search_finds_the_dspm_chapter(site, browser, server):
         _screenshot(p, "book_search_dSPM.png")
     finally:
         visit.close()
+
+
+# ------------------------------------------------------------ interactive 3-D views
+
+@pytest.fixture(scope="module")
+def view_site(tmp_path_factory):
+    """A two-page book (the course's book.yml, _static and tooling) whose second page is a
+    notebook executed with one 3-D cortex view."""
+    from view_notebook import write_view_notebook
+
+    root = tmp_path_factory.mktemp("view_book")
+    (root / "course").mkdir()
+    shutil.copy(ROOT / "book.yml", root / "book.yml")
+    shutil.copytree(ROOT / "course" / "_static", root / "course" / "_static")
+    shutil.copy(ROOT / "course" / "references.bib", root / "course" / "references.bib")
+    (root / "course" / "_toc.yml").write_text(
+        "format: jb-book\nroot: course/intro\nchapters:\n- file: course/07_view\n")
+    (root / "course" / "intro.md").write_text("# Views\n\nA page without a view.\n")
+    write_view_notebook(root / "course" / "07_view.ipynb")
+    return book.build(root, quiet=True).html_dir
+
+
+def test_view_is_stored_once_and_plotly_served_by_the_site(view_site):
+    page = (view_site / "course" / "07_view.html").read_text()
+    assert page.count('class="minnorm-plotly"') == 1
+    assert page.count('"type":"mesh3d"') == 2, "each hemisphere's mesh once, no second copy"
+    assert '_static/plotly/plotly.min.js' in page and "_static/cortex-view.js" in page
+    assert "plotly.min.js" not in (view_site / "course" / "intro.html").read_text(), (
+        "plotly.js is loaded on pages without a view")
+    assert (view_site / "_static" / "plotly" / "plotly.min.js").stat().st_size > 1_000_000
+    assert "MIT" in (view_site / "_static" / "plotly" / "LICENSE.txt").read_text()
+    assert not book.external_resources(view_site)
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_view_is_drawn_offline(size, view_site, chromium):
+    """The view is drawn by the site's plotly.js (a WebGL canvas with the cortex on it, the
+    colour bar's label and the marker's legend), with no request to another host."""
+    from test_jupyterlab import painted_fraction
+
+    handler = functools.partial(_QuietHandler, directory=str(view_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    context = _offline_context(chromium, viewport=size, is_mobile=size is PHONE)
+    try:
+        visit = _Visit(context, f"http://127.0.0.1:{httpd.server_address[1]}/course/"
+                                "07_view.html")
+        _assert_views_drawn(visit.page, "07_view.html")
+        view = visit.page.locator("main div.minnorm-plotly")
+        view.scroll_into_view_if_needed()
+        visit.page.wait_for_timeout(1000)
+        shot = view.screenshot()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / f"book_cortex_view_{size['width']}px.png").write_bytes(shot)
+        text = view.inner_text()
+        assert "true source" in text and "|moment| (nAm)" in text, text
+        assert painted_fraction(shot) > 0.1, "the 3-D view is blank (no cortex drawn)"
+        assert view.bounding_box()["width"] <= size["width"], "the view is wider than the page"
+        assert not visit.blocked and not visit.failed, (visit.blocked, visit.failed)
+        assert not visit.errors, visit.errors
+        visit.close()
+    finally:
+        context.close()
+        httpd.shutdown()
+        httpd.server_close()

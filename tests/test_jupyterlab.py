@@ -10,10 +10,15 @@ aborted), waits until every Markdown cell is rendered, and fails on
 - in the chapter: a solution cell (tag ``solution``) whose code is not collapsed, or a worked
   solution dropdown that is open; in the student notebook: an exercise stub that is collapsed.
 
+It also opens a notebook executed with an interactive 3-D cortex view
+(``minnorm_teach.viz.view_source_map``, ``tests/view_notebook.py``) and checks that the plotly
+extension draws it (a WebGL canvas with the cortex on it), offline.
+
 Screenshots go to ``artifacts/``. ``MINNORM_BOOK_ROOT`` points the test at another copy of the
 repository (e.g. one whose chapters were normalised).
 """
 
+import io
 import os
 import re
 import socket
@@ -174,5 +179,46 @@ def test_myst_renders_in_jupyterlab(notebook, jupyterlab, lab_browser):
         page.screenshot(path=str(ARTIFACTS / f"jupyterlab_{notebook.replace('/', '_')}.png"))
         assert not lab_browser.blocked, f"JupyterLab reached other hosts: {lab_browser.blocked}"
         assert not problems, "\n".join(problems)
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def view_notebook():
+    """A notebook executed with a 3-D cortex view (under ROOT/_build, which git ignores)."""
+    from view_notebook import write_view_notebook
+
+    return write_view_notebook(ROOT / "_build" / "test_views" / "cortex_view.ipynb")
+
+
+def painted_fraction(png):
+    """Share of the pixels of a screenshot that are neither white nor transparent."""
+    import matplotlib.image
+    import numpy as np
+
+    rgb = matplotlib.image.imread(io.BytesIO(png), format="png")[..., :3]
+    return float(np.mean(np.any(rgb < 0.9, axis=-1)))
+
+
+def test_cortex_view_renders_in_jupyterlab(view_notebook, jupyterlab, lab_browser):
+    """The plotly JSON output of view_source_map is drawn by JupyterLab's plotly extension:
+    a WebGL canvas with the cortex on it; nothing is loaded from another host."""
+    notebook = view_notebook.relative_to(ROOT).as_posix()
+    page, errors = _open(lab_browser, jupyterlab, notebook)
+    try:
+        view = page.locator(".jp-RenderedPlotly").first
+        view.wait_for(state="attached", timeout=60000)
+        page.wait_for_selector(".jp-RenderedPlotly .plot-container canvas", timeout=60000)
+        view.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        shot = view.screenshot()
+        ARTIFACTS.mkdir(exist_ok=True)
+        (ARTIFACTS / "jupyterlab_cortex_view.png").write_bytes(shot)
+        legend = view.inner_text()
+        assert "true source" in legend and "(nAm)" in legend, legend
+        assert painted_fraction(shot) > 0.1, "the 3-D view is blank (no cortex drawn)"
+        assert not lab_browser.blocked, f"JupyterLab reached other hosts: {lab_browser.blocked}"
+        plotly_errors = [e for e in errors if "plotly" in e.lower() or "webgl" in e.lower()]
+        assert not plotly_errors, plotly_errors
     finally:
         page.close()
