@@ -244,7 +244,7 @@ def test_bad_inputs_named(problem):
         la.tikhonov_kernel(L[0], 1.0)
     bad = L.copy()
     bad[0, 0] = np.nan
-    with pytest.raises(ValueError, match="L must be finite .* NaN at row 0, column 0; 1 non-finite"):
+    with pytest.raises(ValueError, match="L must be finite .* NaN at row 0, column 0"):
         la.svd(bad)
     with pytest.raises(ValueError, match="L has 12 rows but b has 11 channels"):
         la.tikhonov_norms(L, b[:11], 1.0)

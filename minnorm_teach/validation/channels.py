@@ -42,13 +42,14 @@ def _shorten(names, keep=3):
 
 
 def group_names(names, ch_types=None):
-    """'60 EEG (EEG 001, EEG 002, ..., EEG 060)' for each type, in the order mag, grad, eeg.
+    """'60 EEG (EEG 001, EEG 002, ..., EEG 060)' for each type, in the order mag, grad, eeg
+    ('2 channels (a, b)' without types).
 
     ``ch_types`` maps each name to its type ("mag", "grad", "eeg", ...) or is None.
     """
     names = list(names)
     if ch_types is None:
-        return f"{len(names)} ({_shorten(names)})"
+        return f"{len(names)} channel{'s' if len(names) > 1 else ''} ({_shorten(names)})"
     by_type = {}
     for name in names:
         by_type.setdefault(ch_types.get(name, "other"), []).append(name)

@@ -144,10 +144,11 @@ def check_data_finite(data, name, ch_names, times):
     return check_finite(data, name, labels=("channel", "sample"), names=(ch_names, times))
 
 
-def data_rows(inst, name, ch_names, *, needed_name="the inverse operator"):
+def data_rows(inst, name, ch_names, *, needed_name="the inverse operator", info=None):
     """Rows of ``inst`` (Evoked, Epochs, Raw) in the order of ``ch_names``, after the channel
-    checks in their order: every channel present, none of them marked bad in ``inst.info``."""
-    types = channel_types(inst.info, [c for c in ch_names if c in inst.ch_names])
+    checks in their order: every channel present, none of them marked bad in ``inst.info``.
+    ``info`` (e.g. the operator's) gives the channel types that name missing channels."""
+    types = channel_types(info if info is not None else inst.info, ch_names)
     check_channels_present(inst.ch_names, ch_names, types, data_name=name,
                            needed_name=needed_name)
     check_bads_unused(inst.info["bads"], ch_names, types, data_name=name,
@@ -156,7 +157,9 @@ def data_rows(inst, name, ch_names, *, needed_name="the inverse operator"):
 
 
 def _window(times, baseline):
-    tmin, tmax = (None, 0.0) if baseline is None else baseline
+    if baseline is None:
+        return np.zeros(len(times), dtype=bool)
+    tmin, tmax = baseline
     return (times >= (times[0] if tmin is None else tmin)) & \
         (times <= (times[-1] if tmax is None else tmax))
 
@@ -168,8 +171,8 @@ def check_data_units(data, times, W, ch_types, *, nave=1.0, baseline=(None, 0.0)
 
     With at least 2 samples in ``baseline`` (tmin, tmax; None: the start/end of the data, as
     in MNE): their variance about each epoch's baseline mean, warning and error levels.
-    Otherwise (no pre-stimulus samples, continuous data): the variance of all samples, error
-    level only, since the response adds to the noise.
+    Otherwise (no pre-stimulus samples; ``baseline=None`` for continuous data): the variance
+    of all samples, error level only, since the response adds to the noise.
     """
     if not enabled:
         return
