@@ -21,6 +21,7 @@ import mne
 import numpy as np
 from tqdm import tqdm
 
+from .. import validation
 from .matrix import _columns, source_positions
 
 __all__ = ["METRICS", "peak_localisation_error", "centre_of_gravity_error", "spatial_deviation",
@@ -32,11 +33,13 @@ CHUNK = 256          # rows or columns per step of the blocked loops
 
 
 def _check_positions(F, positions):
-    positions = np.asarray(positions, dtype=float)
+    positions = validation.as_real_array(positions, "positions", ndim=2,
+                                         shape_text="(n_sources, 3)")
     if positions.shape != (F.shape[0], 3):
-        raise ValueError(f"positions has shape {positions.shape} but the resolution matrix "
-                         f"has {F.shape[0]} source locations: expected ({F.shape[0]}, 3)")
-    return positions
+        raise validation.InputValueError(
+            f"positions has shape {positions.shape} but the resolution matrix has "
+            f"{F.shape[0]} source locations: expected ({F.shape[0]}, 3)", argument="positions")
+    return validation.check_finite(positions, "positions", labels=("source", "axis"))
 
 
 def _chunks(n, progress, desc):
@@ -120,6 +123,8 @@ def max_radius(F, positions, threshold=0.5, *, progress=False):
     (``progress=True``: with a progress bar).
     """
     positions = _check_positions(F, positions)
+    threshold = validation.check_real(threshold, "threshold", low=0, high=1, low_open=True)
+    progress = validation.check_bool(progress, "progress")
     n = F.shape[1]
     radius = np.empty(n)
     for start in _chunks(n, progress, "maximum radius"):
@@ -198,15 +203,16 @@ def resolution_metrics(resmat, src, function="psf", metric="peak_err", threshold
     instead (``locations[np.where(...), :]`` adds an axis, so its ``sum(..., 1)`` runs over
     the locations); the two differ (by up to 79% of the largest value on the course data).
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    validation.check_instance(src, "src", "SourceSpaces")
+    metric = validation.check_option(metric, "metric", METRICS)
+    function = validation.check_option(function, "function", ("psf", "ctf"))
+    threshold = validation.check_real(threshold, "threshold", low=0, high=1, low_open=True)
     if src.kind != "surface":
-        raise ValueError(f"resolution metrics need a surface source space, got {src.kind!r}")
+        raise validation.refuse("src", "a surface source space", src.kind)
     positions = source_positions(src)
     if metric in ("peak_amp", "sum_amp"):     # MNE does not combine rows here
-        if function not in ("psf", "ctf"):
-            raise ValueError(f"function must be 'psf' or 'ctf', got {function!r}")
-        F = np.asarray(resmat) if function == "psf" else np.asarray(resmat).T
+        F = validation.as_real_array(resmat, "resmat", ndim=2)
+        F = F if function == "psf" else F.T
         values = peak_amplitude(F) if metric == "peak_amp" else sum_amplitude(F)
     else:
         F = _columns(resmat, function)

@@ -43,14 +43,14 @@ from .scalars import check_int, check_real
 
 __all__ = ["MAX_ITER", "check_alpha", "check_alpha_percent", "check_tol", "check_maxit",
            "check_dgap_freq", "check_n_mxne_iter", "check_active_set_size", "check_l1_ratio",
-           "check_stft_window", "check_taper"]
+           "check_stft_window", "check_stft_sizes", "check_taper"]
 
 #: Largest maxit accepted: 33 x MNE's default 3000. The working set multiplies it by the
 #: number of outer iterations, so a larger value is a hang, not a better fit.
 MAX_ITER = 100_000
 
 
-def check_alpha_percent(alpha, name="alpha"):
+def check_alpha_percent(alpha, name="alpha", *, hint=""):
     """MNE mirrors' alpha, a percentage of alpha_max, in (0, 100) -> float.
 
     MNE documents [0, 100) and accepts 0, but alpha = 0 removes the penalty: every source
@@ -64,8 +64,7 @@ def check_alpha_percent(alpha, name="alpha"):
     if isinstance(alpha, str):
         raise refuse(name, "a number in (0, 100) (percent of alpha_max)", alpha,
                      "alpha='sure' (SURE) is not implemented in this course")
-    hint = ""
-    if alpha == 0:
+    if isinstance(alpha, int | float) and alpha == 0:
         hint = ("alpha = 0 removes the sparsity penalty (every source active, the solver "
                 "runs to maxit): use e.g. alpha=30 (percent of alpha_max)")
     return check_real(alpha, name, low=0, high=100, low_open=True, high_open=True, hint=hint)
@@ -154,6 +153,17 @@ def check_stft_window(wsize, tstep, n_times, *, data_name="b"):
         raise refuse(data_name, "data of at least 2 time samples (a time-frequency model)",
                      shown(f"{n_times} sample{'s' if n_times != 1 else ''}"),
                      "use mixed_norm (MxNE) for a single time sample")
+    wsize, tstep = check_stft_sizes(wsize, tstep)
+    if wsize > n_times:
+        warn(f"wsize={wsize} is longer than the data ({n_times} samples): every STFT frame "
+             f"is mostly zero padding (MNE accepts it too); wsize <= {max(4, 4 * (n_times // 4))}"
+             f" would do", stacklevel=3)
+    return wsize, tstep
+
+
+def check_stft_sizes(wsize, tstep):
+    """The tight-frame conditions alone: wsize a multiple of 4, tstep an even divisor of
+    wsize, at most wsize / 2 -> (wsize, tstep) as ints."""
     wsize = check_int(wsize, "wsize", low=4)
     if wsize % 4:
         raise refuse("wsize", "a multiple of 4", wsize, f"e.g. wsize={4 * round(wsize / 4)}")
@@ -161,10 +171,6 @@ def check_stft_window(wsize, tstep, n_times, *, data_name="b"):
     if tstep % 2 or wsize % tstep or tstep > wsize // 2:
         raise refuse("tstep", f"an even divisor of wsize={wsize}, at most {wsize // 2}",
                      tstep, f"e.g. tstep={_nearest_step(wsize, tstep)}")
-    if wsize > n_times:
-        warn(f"wsize={wsize} is longer than the data ({n_times} samples): every STFT frame "
-             f"is mostly zero padding (MNE accepts it too); wsize <= {max(4, 4 * (n_times // 4))}"
-             f" would do", stacklevel=3)
     return wsize, tstep
 
 
