@@ -139,7 +139,8 @@ def check_method_params(method, method_params):
     unknown = sorted(set(method_params) - set(ELORETA_DEFAULTS))
     if unknown:
         raise validation.refuse("method_params", f"a dict with keys among "
-                                                 f"{sorted(ELORETA_DEFAULTS)}", method_params)
+                                                 f"{sorted(ELORETA_DEFAULTS)}", method_params,
+                                f"unknown eLORETA option(s) {unknown}")
     params = {**ELORETA_DEFAULTS, **method_params}
     return dict(eps=validation.check_real(params["eps"], "eps", low=0, low_open=True),
                 max_iter=validation.check_int(params["max_iter"], "max_iter", low=1,

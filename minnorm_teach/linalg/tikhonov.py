@@ -77,7 +77,7 @@ def regularised_inverse(s, eps, *, rank=None):
     s = _as_singular_values(s)
     eps = _as_eps(eps, allow_zero=True)
     if rank is not None:
-        rank = validation.check_int(rank, "rank", low=0, high=s.size)
+        rank = validation.check_int(rank, "rank", low=0)
     denom = s ** 2 + eps[..., None]
     gamma = np.divide(s, denom, out=np.zeros(np.broadcast(s, denom).shape), where=denom > 0)
     if rank is not None:
