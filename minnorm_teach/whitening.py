@@ -157,7 +157,8 @@ def make_whitener(noise_cov, info, ch_names=None, *, rank=None, pca=False, projs
     noise_cov : mne.Covariance
     info : mne.Info  channel types and projectors
     ch_names : list of str | None  default: the good channels of ``info`` that are in the cov
-    rank : None | "info" | dict  see :func:`noise_cov_rank`
+    rank : None | "info" | "full" | dict  by our groups ({"meg": 302, "eeg": 59}, see
+        :func:`noise_cov_rank`) or in MNE's forms ({"grad": 200} for gradiometers alone)
     pca : bool  see :func:`whitener_from_eigh`
     projs : list of mne.Projection | None
     """
@@ -170,7 +171,8 @@ def make_whitener(noise_cov, info, ch_names=None, *, rank=None, pca=False, projs
                     and mne.channel_type(info, info["ch_names"].index(c)) in _GROUP_OF_TYPE]
     ch_names = tuple(ch_names)
     ch_types = channel_types(info, ch_names)
-    rank = validation.check_rank(rank, ch_types)
+    if not (isinstance(rank, dict) and rank and set(rank) <= set(channel_groups(ch_types))):
+        rank = validation.check_rank(rank, ch_types)         # MNE's forms -> our group names
     C = pick_cov(noise_cov, ch_names)
     if projs is None:
         projs = list(info["projs"]) + list(noise_cov["projs"])
