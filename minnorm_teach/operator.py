@@ -109,10 +109,11 @@ def select_channels(info, fwd, noise_cov):
     fwd_names = set(fwd["sol"]["row_names"])
     ch_names = [c for c in info["ch_names"] if c not in bads and c in fwd_names]
     if not ch_names:
-        raise validation.InputValueError(
-            f"info has no good channel that the forward solution has (info has "
-            f"{len(info['ch_names'])} channels, the forward {len(fwd_names)}); make the "
-            f"forward solution for this info", argument="info")
+        raise validation.refuse(
+            "info", "good channels that the forward solution has", validation.errors.shown(
+                f"none of its {len(info['ch_names'])} channels (e.g. {info['ch_names'][0]!r}) "
+                f"among the forward's {len(fwd_names)} (e.g. {fwd['sol']['row_names'][0]!r})"),
+            "make the forward solution for this info")
     validation.check_channels_present(
         noise_cov.ch_names, ch_names, validation.channel_types(info, ch_names),
         data_name="noise_cov", needed_name="the inverse operator (the good channels of info "

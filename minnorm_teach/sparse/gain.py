@@ -71,9 +71,10 @@ def sparse_channels(info, forward, noise_cov):
     in_forward = set(forward["sol"]["row_names"])
     ch_names = [c for c in info["ch_names"] if c not in bads and c in in_forward]
     if not ch_names:
-        raise validation.InputValueError(
-            f"info has no good channel that the forward has (the data have "
-            f"{len(info['ch_names'])} channels, the forward {len(in_forward)})", argument="info")
+        raise validation.refuse(
+            "info", "good channels that the forward solution has", validation.errors.shown(
+                f"none of its {len(info['ch_names'])} channels among the forward's "
+                f"{len(in_forward)}"), "make the forward solution for this info")
     validation.check_channels_present(
         noise_cov.ch_names, ch_names, validation.channel_types(info, ch_names),
         data_name="noise_cov", needed_name="the gain (the good channels of info in the "
