@@ -51,6 +51,10 @@ def channel_groups(ch_types):
 
     Groups with no channel are left out; the order is always MEG then EEG.
     """
+    unknown = sorted({str(t) for t in ch_types if t not in _GROUP_OF_TYPE})
+    if unknown:
+        raise validation.refuse("ch_types", "'mag', 'grad' or 'eeg' for every channel",
+                                shown(f"types {unknown}"))
     groups = {}
     for group in ("meg", "eeg"):
         idx = np.array([i for i, t in enumerate(ch_types) if _GROUP_OF_TYPE[t] == group], int)
@@ -137,6 +141,9 @@ def projection_vectors(info, picks):
     Each SSP or average-reference projector removes the directions q from the data
     (P = I - Q^T Q for orthonormal rows Q); vectors that vanish on ``picks`` are left out.
     """
+    validation.check_instance(info, "info", "Info")
+    picks = [validation.check_int(k, "picks", low=0, high=len(info["ch_names"]) - 1)
+             for k in picks]
     return _restricted_vectors(info["projs"], [info["ch_names"][k] for k in picks])
 
 

@@ -128,7 +128,8 @@ def source_prior(L, ch_types, loose, depth, fixed_forward):
     ``depth``: the exponent, None, or MNE's options as :class:`minnorm_teach.validation.Depth`
     (exponent, limit, combine_xyz of MNE's ``depth_mne``).
     """
-    n_orient = 1 if fixed_forward else 3
+    loose = validation.check_real(loose, "loose", low=0, high=1)
+    n_orient = 1 if validation.check_bool(fixed_forward, "fixed_forward") else 3
     depth = depth if isinstance(depth, validation.Depth) else validation.check_depth(depth)
     depth_w = None
     if depth.exp is not None:
@@ -169,6 +170,10 @@ def whitened_svd(L_tilde, kept):
     -------
     U : (n_channels, k), s : (k,), V : (n_dipoles, k)
     """
+    kept = np.asarray(kept)
+    if kept.dtype != bool or kept.ndim != 1 or kept.sum() != np.shape(L_tilde)[0]:
+        raise validation.refuse("kept", f"a boolean mask with one True per row of L_tilde "
+                                        f"({np.shape(L_tilde)[0]})", kept)
     usv = linalg.svd_from_gram(L_tilde)
     U = np.zeros((kept.size, usv.s.size))
     U[kept] = usv.U

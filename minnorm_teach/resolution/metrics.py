@@ -32,6 +32,12 @@ METRICS = ("peak_err", "cog_err", "sd_ext", "maxrad_ext", "peak_amp", "sum_amp")
 CHUNK = 256          # rows or columns per step of the blocked loops
 
 
+def _as_functions(F):
+    """F (n_locations, n_functions): PSFs or CTFs as columns, real and finite."""
+    F = validation.as_real_array(F, "F", ndim=2, shape_text="(n_locations, n_functions)")
+    return validation.check_finite(F, "F", labels=("location", "function"))
+
+
 def _check_positions(F, positions):
     positions = validation.as_real_array(positions, "positions", ndim=2,
                                          shape_text="(n_sources, 3)")
@@ -75,6 +81,7 @@ def _column_sums(A, X):
 
 def peak_localisation_error(F, positions):
     """||r_{argmax_i |F_ik|} - r_k|| per column k, (n,) in the units of positions."""
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     return _peak_error(np.abs(F), positions)
 
@@ -85,6 +92,7 @@ def _peak_error(A, positions):
 
 def centre_of_gravity_error(F, positions):
     """||sum_i |F_ik| r_i / sum_i |F_ik| - r_k|| per column k."""
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     return _cog_error(np.abs(F), positions)
 
@@ -107,6 +115,7 @@ def spatial_deviation(F, positions):
     Expanding ||r_i - r_k||^2 = |r_i|^2 - 2 r_i . r_k + |r_k|^2 turns the sum into weighted
     sums of |r_i|^2 and r_i over each column of F^2: one matrix product, F^2^T [|r|^2, r].
     """
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     sq = np.sum(positions ** 2, axis=1)
     F2 = np.square(F)
@@ -122,6 +131,7 @@ def max_radius(F, positions, threshold=0.5, *, progress=False):
     Needs every distance ||r_i - r_k||, so it runs over blocks of CHUNK columns
     (``progress=True``: with a progress bar).
     """
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     threshold = validation.check_real(threshold, "threshold", low=0, high=1, low_open=True)
     progress = validation.check_bool(progress, "progress")
@@ -138,13 +148,13 @@ def max_radius(F, positions, threshold=0.5, *, progress=False):
 
 def peak_amplitude(F):
     """max_i |F_ik| / max over k of the same, per column k."""
-    peak = np.max(np.abs(F), axis=0)
+    peak = np.max(np.abs(_as_functions(F)), axis=0)
     return peak / peak.max()
 
 
 def sum_amplitude(F):
     """sum_i |F_ik| / max over k of the same, per column k."""
-    total = np.sum(np.abs(F), axis=0)
+    total = np.sum(np.abs(_as_functions(F)), axis=0)
     return total / total.max()
 
 
@@ -182,6 +192,7 @@ def compute_metrics(resmat, positions, function="psf"):
     function : {"psf", "ctf"}
     """
     F = _columns(resmat, function)
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     A = np.abs(F)                                  # |F| once, in F's memory order
     return ResolutionMetrics(function=function, peak_err=_peak_error(A, positions),
