@@ -163,6 +163,29 @@ def test_nan_or_inf_anywhere_is_named(channel, sample, bad, where):
         assert "epoch 2, " in str(e.value)
 
 
+def test_an_identity_evoked_reads_the_kernel_unchecked():
+    """Evoked data without a baseline are not unit-checked: an identity "evoked" (MNE's way
+    to read a kernel off apply_inverse) is legitimate, though its variance is 1e24."""
+    import mne
+
+    _, evoked, inv = _eeg()
+    rows = [evoked.ch_names.index(c) for c in inv.ch_names]
+    identity = mne.EvokedArray(np.eye(len(rows)), mne.pick_info(evoked.info, rows))
+    K = mt.apply_inverse(identity, inv, 1 / 9, "MNE", pick_ori="normal").data
+    expected = mt.apply_inverse(evoked, inv, 1 / 9, "MNE", pick_ori="normal").data
+    assert _relative(K @ evoked.data[rows], expected) < RTOL
+
+
+def test_continuous_data_are_checked_on_every_sample():
+    data, evoked, inv = _eeg()
+    raw = data.raw.copy().crop(0, 2).pick("eeg")
+    mt.apply_inverse_raw(raw, inv, 1.0)                   # variance ~1: silent
+    raw._data *= 1e6                                      # uV
+    with pytest.raises(v.InputValueError, match=r"^raw's whitened data has variance .* uV"):
+        mt.apply_inverse_raw(raw, inv, 1.0)
+    mt.apply_inverse_raw(raw, inv, 1.0, check_units=False)
+
+
 _DTYPES = st.sampled_from([np.float64, np.float32, np.int32, np.int8, np.complex128,
                            np.bool_, object, np.str_])
 

@@ -170,15 +170,18 @@ def check_data_units(data, times, W, ch_types, *, nave=1.0, baseline=(None, 0.0)
     whitened by sqrt(nave) W, rows in W's channel order.
 
     With at least 2 samples in ``baseline`` (tmin, tmax; None: the start/end of the data, as
-    in MNE): their variance about each epoch's baseline mean, warning and error levels.
-    Otherwise (no pre-stimulus samples; ``baseline=None`` for continuous data): the variance
-    of all samples, error level only, since the response adds to the noise.
+    in MNE): their variance about each epoch's baseline mean, warning and error levels. Fewer
+    (an evoked cropped after 0, or a synthetic one such as an identity matrix): skipped.
+    ``baseline=None`` (continuous data, which have no baseline but are mostly noise): the
+    variance of all samples, error level only.
     """
     if not enabled:
         return
     data = np.asarray(data)
     mask = _window(np.asarray(times), baseline)
     has_baseline = mask.sum() >= 2
+    if baseline is not None and not has_baseline:
+        return
     epochs = data if data.ndim == 3 else data[None]
     epochs = epochs[..., mask] if has_baseline else epochs
     centred = epochs - epochs.mean(axis=-1, keepdims=True)

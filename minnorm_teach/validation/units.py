@@ -25,10 +25,11 @@ below the smallest unit slip, mV for V, 1e6). The check uses the variance about 
 mean, so an evoked response without baseline correction (EEG offsets of 30 whitened standard
 deviations on the real recordings) is not mistaken for a unit slip.
 
-Data without a baseline (an evoked cropped after 0, continuous data): the variance of all
-samples about their mean, and only the error level (``warn=False``): the response adds to
-the noise (0.85-4.2 on the course data and the real recordings for 50-150 ms, 1.04 for the
-course's raw data), far below a unit slip but possibly above the warning level.
+Evoked data without a baseline (cropped after 0, or synthetic, e.g. an identity matrix that
+reads a kernel off ``apply_inverse``) are not checked. Continuous data have no baseline but
+are mostly noise: the variance of all samples about their mean, error level only
+(``warn=False``; 1.04 on the course's raw data; the response adds to the noise: 0.85-4.2 on
+the course data and the real recordings for 50-150 ms, far below a unit slip).
 
 Catalogue
 ---------
