@@ -112,9 +112,10 @@ def check_dgap_freq(dgap_freq, maxit=None, name="dgap_freq"):
     """
     if maxit is None:
         return check_int(dgap_freq, name, low=1)
+    above = isinstance(dgap_freq, int) and dgap_freq > maxit
     return check_int(dgap_freq, name, low=1, high=maxit,
                      hint=f"the duality gap is computed every dgap_freq passes: with more "
-                          f"than maxit={maxit} it would never be")
+                          f"than maxit={maxit} it would never be" if above else "")
 
 
 def check_n_mxne_iter(n_mxne_iter, name="n_mxne_iter"):
