@@ -14,10 +14,10 @@ from dataclasses import replace
 import mne
 import numpy as np
 
+from . import validation
 from .kernel import apply_kernel, rotate_leads, sensor_fit
 from .lead_field import source_normals, surface_frames
-from .noise_norm import INVERSE_METHODS, prepare_kernel
-from .operator import InverseOperator
+from .noise_norm import INVERSE_METHODS, check_method_params, prepare_kernel
 
 __all__ = ["apply_inverse", "apply_inverse_epochs", "apply_inverse_raw"]
 
@@ -25,38 +25,38 @@ logger = logging.getLogger("minnorm_teach")
 
 
 def _check_pick_ori(pick_ori, inv):
-    if pick_ori not in (None, "normal", "vector"):
-        raise ValueError(f"pick_ori must be None, 'normal' or 'vector', got {pick_ori!r}")
+    pick_ori = validation.check_option(pick_ori, "pick_ori", (None, "normal", "vector"))
     if pick_ori is not None and inv.n_orient == 1:
-        raise ValueError(f"pick_ori={pick_ori!r} needs a loose or free inverse; this one has "
-                         f"fixed orientation (use pick_ori=None)")
+        raise validation.refuse("pick_ori", "None with a fixed-orientation inverse (normal "
+                                            "and vector need a loose or free one)", pick_ori)
+    return pick_ori
 
 
-
-def _data_rows(inst_ch_names, inv):
-    """Row of each inverse channel in the data (by name, so the data's order does not matter)."""
-    names = list(inst_ch_names)
-    missing = [c for c in inv.ch_names if c not in names]
-    if missing:
-        raise ValueError(f"{len(missing)} channel(s) of the inverse operator are not in the "
-                         f"data: {missing[:5]} (the inverse has {len(inv.ch_names)} channels,"
-                         f" the data {len(names)})")
-    return [names.index(c) for c in inv.ch_names]
-
-
-def _check_reference(info, inv):
+def _check_reference(info, inv, name):
     """EEG needs the average-reference projector, as in MNE."""
     has_eeg = any(mne.channel_type(inv.info, k) == "eeg" for k in range(len(inv.ch_names)))
     has_avg = any(p["kind"] == mne.io.constants.FIFF.FIFFV_PROJ_ITEM_EEG_AVREF
                   for p in info["projs"])
     if has_eeg and not has_avg:
-        raise ValueError("EEG data need the average-reference projector for inverse "
-                         "modelling: call inst.set_eeg_reference(projection=True)")
+        raise validation.InputValueError(
+            f"{name} has EEG channels but no average-reference projector, which EEG data need "
+            f"for inverse modelling: call {name}.set_eeg_reference(projection=True)",
+            argument=name)
 
 
-def _kernel_for(info, inv, lambda2, method, nave, method_params, pick_ori, use_cps):
-    """The kernel for data with this ``info``; for a free operator's normal component, along
-    the normals of ``use_cps``.
+def _samples(start, stop, n_times):
+    """start in [0, n_times - 1] and stop > start (None: the first and last sample)."""
+    start = 0 if start is None else validation.check_int(start, "start", low=0,
+                                                         high=n_times - 1)
+    if stop is None:
+        return start, n_times
+    return start, validation.check_int(stop, "stop", low=start + 1,
+                                       hint=f"the samples [start, stop) of the {n_times}")
+
+
+def _kernel_for(inv, lambda2, method, nave, method_params, pick_ori, use_cps):
+    """The kernel at this nave; for a free operator's normal component, along the normals of
+    ``use_cps``.
 
     MNE keeps a free operator made from a forward in x, y, z in x, y, z and picks the
     normal at apply time (``use_cps``); ours has surface frames, so its leads are rotated to
@@ -84,25 +84,40 @@ def _make_stc(j, inv, tmin, tstep, pick_ori):
     return mne.VolSourceEstimate(j, vertices, tmin, tstep, subject=subject)
 
 
-def _check_method_args(inv, lambda2, method, pick_ori):
-    if not isinstance(inv, InverseOperator):
-        raise TypeError(f"inv must be a minnorm_teach InverseOperator (from "
-                        f"minnorm_teach.make_inverse_operator), got {type(inv).__name__}")
-    if method not in INVERSE_METHODS:
-        raise ValueError(f"method must be one of {INVERSE_METHODS}, got {method!r}")
-    _check_pick_ori(pick_ori, inv)
-    if not np.isscalar(lambda2) or lambda2 < 0:
-        raise ValueError(f"lambda2 must be a number >= 0 (1/SNR^2), got {lambda2!r}")
+def _check_args(inst, kind, name, inv, lambda2, method, pick_ori, method_params):
+    """Types, then scalars and options, then channels (present, not bad, EEG reference);
+    returns (lambda2, method, pick_ori, method_params, rows of the inverse's channels)."""
+    validation.check_instance(inst, name, kind)
+    validation.check_inverse_operator(inv)
+    lambda2 = validation.check_real(lambda2, "lambda2", low=0, hint="1 / SNR^2, e.g. 1 / 9")
+    method = validation.check_option(method, "method", INVERSE_METHODS)
+    pick_ori = _check_pick_ori(pick_ori, inv)
+    method_params = check_method_params(method, method_params)
+    rows = validation.data_rows(inst, name, inv.ch_names, info=inv.info)
+    _check_reference(inst.info, inv, name)
+    return lambda2, method, pick_ori, method_params, rows
+
+
+def _check_data(data, times, inv, name, *, nave, check_units, baseline=(None, 0.0)):
+    """Finite data (named by channel and sample), then units (whitened baseline variance)."""
+    data = validation.check_data_finite(data, name, inv.ch_names, times)
+    ch_types = list(validation.channel_types(inv.info, inv.ch_names).values())
+    validation.check_data_units(data, times, inv.W @ inv.P, ch_types, nave=nave,
+                                baseline=baseline, enabled=check_units, name=name)
+    return data
 
 
 def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=None,
-                  method_params=None, return_residual=False, use_cps=True):
+                  method_params=None, return_residual=False, check_units=True,
+                  use_cps=True):
     """Source estimate of an evoked response: j = K b with K at nave = evoked.nave.
 
     Mirrors ``mne.minimum_norm.apply_inverse`` (same defaults: lambda2 = 1/9, i.e. SNR 3,
     method "dSPM"). Logs "Explained xx.x% variance" on the ``minnorm_teach`` logger.
-    ``use_cps`` (MNE's default True: patch-average normals) only matters for the normal
-    component of a free operator.
+    ``check_units``: refuse data whose whitened baseline variance is orders of magnitude away
+    from 1 (fT for T, uV for V, another recording's covariance; a warning from 10 times off);
+    pass False to turn the check off. ``use_cps`` (MNE's default True: patch-average normals)
+    only matters for the normal component of a free operator.
 
     Returns
     -------
@@ -110,14 +125,14 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
     residual : mne.Evoked  (only with return_residual=True) b - b_hat on the inverse's
         channels, other channels unchanged
     """
-    if not isinstance(evoked, mne.Evoked):
-        raise TypeError(f"evoked must be an mne.Evoked, got {type(evoked).__name__}")
-    _check_method_args(inv, lambda2, method, pick_ori)
-    _check_reference(evoked.info, inv)
-    rows = _data_rows(evoked.ch_names, inv)
-    kernel = _kernel_for(evoked.info, inv, lambda2, method, evoked.nave, method_params,
-                         pick_ori, use_cps)
-    b = evoked.data[rows]
+    lambda2, method, pick_ori, method_params, rows = _check_args(
+        evoked, "Evoked", "evoked", inv, lambda2, method, pick_ori, method_params)
+    return_residual = validation.check_bool(return_residual, "return_residual")
+    nave = validation.check_real(evoked.nave, "evoked.nave", low=0, low_open=True)
+    b = _check_data(evoked.data[rows], evoked.times, inv, "evoked", nave=nave,
+                    check_units=validation.check_bool(check_units, "check_units"))
+    kernel = _kernel_for(inv, lambda2, method, nave, method_params, pick_ori,
+                         validation.check_bool(use_cps, "use_cps"))
     fit = sensor_fit(b, kernel)
     logger.info("Explained %5.1f%% variance", fit.explained_variance)
     j = apply_kernel(kernel, b, inv.n_orient, pick_ori)
@@ -130,40 +145,45 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
 
 
 def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, nave=1,
-                         method_params=None, use_cps=True):
+                         method_params=None, check_units=True, use_cps=True):
     """One source estimate per epoch (list), with the kernel at ``nave`` (default 1).
 
     Mirrors ``mne.minimum_norm.apply_inverse_epochs``: single trials have the noise of one
-    trial, hence nave = 1 and usually lambda2 = 1 (SNR 1). ``use_cps``: see
+    trial, hence nave = 1 and usually lambda2 = 1 (SNR 1). ``check_units``: as in
+    :func:`apply_inverse`, on the baselines of all epochs; ``use_cps``: see
     :func:`apply_inverse`.
     """
-    if not isinstance(epochs, mne.BaseEpochs):
-        raise TypeError(f"epochs must be mne.Epochs, got {type(epochs).__name__}")
-    _check_method_args(inv, lambda2, method, pick_ori)
-    _check_reference(epochs.info, inv)
-    rows = _data_rows(epochs.ch_names, inv)
-    kernel = _kernel_for(epochs.info, inv, lambda2, method, nave, method_params, pick_ori,
-                         use_cps)
+    lambda2, method, pick_ori, method_params, rows = _check_args(
+        epochs, "Epochs", "epochs", inv, lambda2, method, pick_ori, method_params)
+    nave = validation.check_real(nave, "nave", low=0, low_open=True,
+                                 hint="the number of trials averaged in each epoch")
+    data = _check_data(epochs.get_data(copy=False)[:, rows], epochs.times, inv, "epochs",
+                       nave=nave, check_units=validation.check_bool(check_units, "check_units"))
+    kernel = _kernel_for(inv, lambda2, method, nave, method_params, pick_ori,
+                         validation.check_bool(use_cps, "use_cps"))
     tstep = 1.0 / epochs.info["sfreq"]
-    return [_make_stc(apply_kernel(kernel, b[rows], inv.n_orient, pick_ori), inv,
+    return [_make_stc(apply_kernel(kernel, b, inv.n_orient, pick_ori), inv,
                       float(epochs.times[0]), tstep, pick_ori)
-            for b in epochs.get_data(copy=False)]
+            for b in data]
 
 
 def apply_inverse_raw(raw, inv, lambda2, method="dSPM", *, start=None, stop=None, nave=1,
-                      pick_ori=None, method_params=None, use_cps=True):
+                      pick_ori=None, method_params=None, check_units=True,
+                      use_cps=True):
     """Source estimate of continuous data samples [start, stop), kernel at nave (default 1).
 
-    Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices;
-    ``use_cps``: see :func:`apply_inverse`).
+    Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices).
+    ``check_units``: as in :func:`apply_inverse`, on the variance of all samples (no
+    baseline: an error only, for a unit slip). ``use_cps``: see :func:`apply_inverse`.
     """
-    if not isinstance(raw, mne.io.BaseRaw):
-        raise TypeError(f"raw must be an mne.io.Raw, got {type(raw).__name__}")
-    _check_method_args(inv, lambda2, method, pick_ori)
-    _check_reference(raw.info, inv)
-    rows = _data_rows(raw.ch_names, inv)
-    kernel = _kernel_for(raw.info, inv, lambda2, method, nave, method_params, pick_ori,
-                         use_cps)
+    lambda2, method, pick_ori, method_params, rows = _check_args(
+        raw, "Raw", "raw", inv, lambda2, method, pick_ori, method_params)
+    nave = validation.check_real(nave, "nave", low=0, low_open=True)
+    start, stop = _samples(start, stop, raw.n_times)
     b, times = raw[rows, start:stop]
+    b = _check_data(b, times, inv, "raw", nave=nave, baseline=None,
+                    check_units=validation.check_bool(check_units, "check_units"))
+    kernel = _kernel_for(inv, lambda2, method, nave, method_params, pick_ori,
+                         validation.check_bool(use_cps, "use_cps"))
     j = apply_kernel(kernel, b, inv.n_orient, pick_ori)
     return _make_stc(j, inv, float(times[0]), 1.0 / raw.info["sfreq"], pick_ori)

@@ -20,6 +20,9 @@ import mne
 import numpy as np
 from scipy import linalg
 
+from . import validation
+from .validation.errors import shown
+
 __all__ = ["RANK_SCALINGS", "channel_types", "channel_groups", "pick_cov", "projector",
            "projection_vectors", "estimate_rank", "noise_cov_rank", "empirical_covariance"]
 
@@ -31,13 +34,15 @@ _GROUP_OF_TYPE = {"mag": "meg", "grad": "meg", "eeg": "eeg"}
 
 def channel_types(info, ch_names):
     """Channel type ("mag", "grad", "eeg") of each name, read from ``info`` (an MNE edge)."""
-    missing = [name for name in ch_names if name not in info["ch_names"]]
-    if missing:
-        raise ValueError(f"{len(missing)} channel(s) are not in info: {missing[:5]}")
+    validation.check_instance(info, "info", "Info")
+    validation.check_channels_present(info["ch_names"], ch_names, data_name="info",
+                                      needed_name="the whitener",
+                                      hint="pass channel names of this info")
     types = tuple(mne.channel_type(info, info["ch_names"].index(name)) for name in ch_names)
     unknown = sorted({t for t in types if t not in _GROUP_OF_TYPE})
     if unknown:
-        raise ValueError(f"whitening handles mag, grad and eeg channels only; got {unknown}")
+        raise validation.refuse("ch_names", "mag, grad and eeg channels only (whitening "
+                                            "handles these)", shown(f"channels of type {unknown}"))
     return types
 
 
@@ -46,6 +51,10 @@ def channel_groups(ch_types):
 
     Groups with no channel are left out; the order is always MEG then EEG.
     """
+    unknown = sorted({str(t) for t in ch_types if t not in _GROUP_OF_TYPE})
+    if unknown:
+        raise validation.refuse("ch_types", "'mag', 'grad' or 'eeg' for every channel",
+                                shown(f"types {unknown}"))
     groups = {}
     for group in ("meg", "eeg"):
         idx = np.array([i for i, t in enumerate(ch_types) if _GROUP_OF_TYPE[t] == group], int)
@@ -60,16 +69,18 @@ def pick_cov(noise_cov, ch_names):
     Raises a ValueError naming the channels that the covariance lacks, and one when the
     covariance's matrix does not match its own channel list.
     """
+    validation.check_instance(noise_cov, "noise_cov", "Covariance")
     names = list(noise_cov.ch_names)
-    data = np.asarray(noise_cov.data, float)
+    data = validation.as_real_array(noise_cov.data, "noise_cov", ndim=(1, 2),
+                                    shape_text="(n_channels, n_channels)")
     data = np.diag(data) if data.ndim == 1 else data
     if data.shape != (len(names), len(names)):
-        raise ValueError(f"the noise covariance matrix is {data.shape} but it lists "
-                         f"{len(names)} channel names")
-    missing = [name for name in ch_names if name not in names]
-    if missing:
-        raise ValueError(f"{len(missing)} channel(s) are missing from the noise covariance "
-                         f"(it has {len(names)} channels): {missing[:5]}")
+        raise validation.InputValueError(f"noise_cov is {data.shape} but it lists "
+                                         f"{len(names)} channel names", argument="noise_cov")
+    validation.check_channels_present(names, ch_names, data_name="noise_cov",
+                                      needed_name="the whitener",
+                                      hint="mark them bad (info['bads']) or recompute the "
+                                           "covariance with them")
     idx = [names.index(name) for name in ch_names]
     return data[np.ix_(idx, idx)]
 
@@ -102,8 +113,9 @@ def projector(projs, ch_names):
     Q, sv, _ = linalg.svd(vectors.T, full_matrices=False)
     Q = Q[:, sv / sv[0] > 1e-2]
     if Q.shape[1] >= n_channels:
-        raise ValueError(f"{Q.shape[1]} projection vectors leave nothing of {n_channels} "
-                         f"channels")
+        raise validation.refuse("projs", f"fewer than {n_channels} independent projection "
+                                         f"vectors (the channels)",
+                                shown(f"{Q.shape[1]}: they leave nothing of the data"))
     return np.eye(n_channels) - Q @ Q.T, Q.shape[1]
 
 
@@ -129,6 +141,9 @@ def projection_vectors(info, picks):
     Each SSP or average-reference projector removes the directions q from the data
     (P = I - Q^T Q for orthonormal rows Q); vectors that vanish on ``picks`` are left out.
     """
+    validation.check_instance(info, "info", "Info")
+    picks = [validation.check_int(k, "picks", low=0, high=len(info["ch_names"]) - 1)
+             for k in picks]
     return _restricted_vectors(info["projs"], [info["ch_names"][k] for k in picks])
 
 
@@ -143,10 +158,10 @@ def estimate_rank(C, scales):
     C : (n, n) projected covariance of one group
     scales : (n,) per-channel pre-scaling
     """
+    C = validation.as_real_array(C, "C", ndim=2, shape_text="(n, n)")
     n = C.shape[0]
-    scales = np.asarray(scales, float)
-    if scales.shape != (n,):
-        raise ValueError(f"C is {C.shape} but scales has shape {scales.shape}")
+    scales = validation.as_real_array(scales, "scales", ndim=1)
+    validation.check_rows_match("C", n, "rows", "scales", scales.size, "values")
     sigma = linalg.svdvals(scales[:, None] * C * scales[None, :])
     tol = n * sigma.max() * np.finfo(np.float64).eps
     return int(np.sum(sigma > tol))
@@ -166,19 +181,14 @@ def noise_cov_rank(C_P, ch_types, *, rank=None, n_proj=None):
     n_proj : dict | None  group -> number of projectors acting on it (needed for "info")
     """
     n_channels = len(ch_types)
-    if C_P.shape != (n_channels, n_channels):
-        raise ValueError(f"the covariance is {C_P.shape} but there are {n_channels} channel "
-                         f"types")
-    if rank is not None and rank != "info" and not isinstance(rank, dict):
-        raise ValueError(f"rank must be None, 'info' or a dict like {{'meg': 302}}, got {rank!r}")
-    given = rank if isinstance(rank, dict) else {}
+    C_P = validation.as_real_array(C_P, "C_P", ndim=2, shape_text="(n_channels, n_channels)")
+    validation.check_rows_match("C_P", C_P.shape[0], "rows", "ch_types", n_channels,
+                                "channel types")
+    given = _group_ranks(rank, ch_types)
     ranks = {}
     for group, idx in channel_groups(ch_types).items():
         if group in given:
-            if not 0 < given[group] <= len(idx):
-                raise ValueError(f"rank[{group!r}] = {given[group]} but the group has "
-                                 f"{len(idx)} channels")
-            ranks[group] = int(given[group])
+            ranks[group] = _given_rank(given[group], group, len(idx), (n_proj or {}).get(group))
         elif rank == "info":
             ranks[group] = len(idx) - (n_proj or {}).get(group, 0)
         else:
@@ -186,6 +196,33 @@ def noise_cov_rank(C_P, ch_types, *, rank=None, n_proj=None):
             ranks[group] = estimate_rank(C_P[np.ix_(idx, idx)], scales)
     return ranks
 
+
+
+def _given_rank(value, group, n_channels, n_proj):
+    """A given rank: an integer in [1, n_channels - n_proj] (the projectors' zero eigenvalues
+    cannot be inverted: MNE's rank='full' on projected data gives a map off by 1e3)."""
+    name = f"rank[{group!r}]"
+    if not n_proj:
+        return validation.check_int(value, name, low=1, high=n_channels)
+    return validation.check_int(
+        value, name, low=1, high=n_channels - n_proj,
+        hint=f"{n_proj} projector{'s' if n_proj > 1 else ''} remove{'' if n_proj > 1 else 's'}"
+             f" {n_proj} of the {n_channels} dimensions (rank='full' asks for all of them): a "
+             f"larger rank inverts zero eigenvalues; use rank=None or 'info'")
+
+
+def _group_ranks(rank, ch_types):
+    """rank None or "info" -> {}; a dict by our group names ("meg", "eeg") -> itself."""
+    if rank is None or (isinstance(rank, str) and rank == "info"):
+        return {}
+    groups = sorted(channel_groups(ch_types))
+    if not isinstance(rank, dict):
+        raise (validation.refuse if isinstance(rank, str) else validation.refuse_type)(
+            "rank", f"None, 'info' or a dict with keys among {groups}", rank)
+    if not set(rank) <= set(groups):
+        raise validation.refuse("rank", f"a dict with keys among {groups} (the groups "
+                                        f"whitened together)", rank)
+    return rank
 
 
 def empirical_covariance(X):
@@ -202,9 +239,8 @@ def empirical_covariance(X):
     -------
     C : (n_channels, n_channels)
     """
-    X = np.asarray(X, float)
-    if X.ndim != 3:
-        raise ValueError(f"X must be (n_epochs, n_channels, n_times), got shape {X.shape}")
+    X = validation.as_real_array(X, "X", ndim=3, shape_text="(n_epochs, n_channels, n_times)")
+    validation.check_finite(X, "X", labels=("epoch", "channel", "sample"))
     n_epochs, n_channels, n_times = X.shape
     stacked = np.moveaxis(X, 1, 0).reshape(n_channels, n_epochs * n_times)
     return stacked @ stacked.T / (n_epochs * n_times - 1)

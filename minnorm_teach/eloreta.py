@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import linalg
+from . import linalg, validation
 from .kernel import Kernel, scale_to_nave
 
 __all__ = ["ELORETA_DEFAULTS", "ELoretaWeights", "eloreta_weights", "eloreta_kernel"]
@@ -129,6 +129,28 @@ def _diagonal(d):
     return d[:, :, None] * np.eye(d.shape[1])
 
 
+def _check_input(L_w, n_orient, rank, lambda2, orient_prior, eps, max_iter, force_equal):
+    """The boundary of eloreta_weights: shapes named, eps > 0 and 0 <= max_iter (a finite loop
+    whatever the input; max_iter = 0 keeps the prior, a limiting case)."""
+    L_w = validation.as_real_array(L_w, "L_w", ndim=2, shape_text="(n_channels, n_dipoles)")
+    validation.check_finite(L_w, "L_w", labels=("row", "column"))
+    n_channels, n_dipoles = L_w.shape
+    n_orient = validation.check_n_orient(n_orient, n_dipoles, L_name="L_w")
+    std = np.ones(n_dipoles)
+    if orient_prior is not None:
+        prior = validation.as_real_array(orient_prior, "orient_prior", ndim=1)
+        if prior.shape != (n_dipoles,) or not np.all(np.isfinite(prior) & (prior > 0)):
+            raise validation.refuse("orient_prior", f"one finite variance > 0 per column of "
+                                                    f"L_w ({n_dipoles})",
+                                    validation.errors.shown(f"shape {prior.shape}"))
+        std = np.sqrt(prior)
+    return (L_w, n_orient, validation.check_int(rank, "rank", low=1, high=n_channels),
+            validation.check_real(lambda2, "lambda2", low=0), std,
+            validation.check_real(eps, "eps", low=0, low_open=True),
+            validation.check_int(max_iter, "max_iter", low=0, high=validation.MAX_ITER),
+            validation.check_bool(force_equal, "force_equal"))
+
+
 def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6,
                     max_iter=20, force_equal=False):
     """eLORETA weights by fixed-point iteration (MNE 1.13.2: eps 1e-6, 20 iter., force_equal False).
@@ -168,14 +190,9 @@ def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6
     -------
     ELoretaWeights
     """
-    L_w = np.asarray(L_w, dtype=float)
+    L_w, n_orient, rank, lambda2, std, eps, max_iter, force_equal = _check_input(
+        L_w, n_orient, rank, lambda2, orient_prior, eps, max_iter, force_equal)
     n_channels, n_dipoles = L_w.shape
-    if n_orient not in (1, 3) or n_dipoles % n_orient:
-        raise ValueError(f"L_w has {n_dipoles} columns, not a multiple of n_orient={n_orient}")
-    std = np.ones(n_dipoles) if orient_prior is None else np.sqrt(orient_prior)
-    if std.shape != (n_dipoles,):
-        raise ValueError(f"orient_prior has shape {np.shape(orient_prior)} but L_w has "
-                         f"{n_dipoles} columns")
     D = std.reshape(-1, n_orient)
     G_t = _by_location(L_w * std, n_orient)
     R, F = _diagonal(D ** 2), _diagonal(D)                                        # step 1

@@ -21,7 +21,7 @@ from functools import cached_property
 
 import numpy as np
 
-from . import linalg, whitening
+from . import linalg, validation, whitening
 from .lead_field import normal_component
 
 __all__ = ["Kernel", "scale_to_nave", "mne_kernel", "combine_xyz", "rotate_leads", "SensorFit",
@@ -87,8 +87,9 @@ def scale_to_nave(inv, nave):
     R_nave : (n_dipoles,), W_nave : (n_channels, n_channels) = sqrt(nave) W,
     colorer_nave : (n_channels, n_channels) = C_nave^{1/2}
     """
-    if not nave > 0:
-        raise ValueError(f"nave must be a positive number of averaged trials, got {nave}")
+    validation.check_inverse_operator(inv)
+    nave = validation.check_real(nave, "nave", low=0, low_open=True,
+                                 hint="the number of averaged trials")
     scale = inv.nave / nave
     eig = scale * inv.eig
     return (scale * inv.R, whitening.whitener_from_eigh(eig, inv.E),
@@ -103,8 +104,7 @@ def mne_kernel(inv, lambda2, nave):
     chapter 04's :func:`minnorm_teach.linalg.regularised_inverse` on the operator's s,
     zero beyond the rank of the noise covariance.
     """
-    if lambda2 < 0:
-        raise ValueError(f"lambda2 must be >= 0, got {lambda2}")
+    lambda2 = validation.check_real(lambda2, "lambda2", low=0, hint="1 / SNR^2, e.g. 1 / 9")
     R_nave, W_nave, colorer = scale_to_nave(inv, nave)
     gamma = linalg.regularised_inverse(inv.s, lambda2, rank=inv.rank)
     return Kernel(leads=np.sqrt(R_nave)[:, None] * inv.V, noise_norm=None, method="MNE",
@@ -114,8 +114,11 @@ def mne_kernel(inv, lambda2, nave):
 
 def combine_xyz(j):
     """|j_k| = sqrt(j_t1^2 + j_t2^2 + j_n^2) per location: (3 n, n_times) -> (n, n_times)."""
+    if not isinstance(j, np.ndarray) or j.ndim not in (1, 2) or j.dtype.kind not in "iufc":
+        raise validation.refuse_type("j", "a numeric (3 n_locations, n_times) array", j)
     if j.shape[0] % 3:
-        raise ValueError(f"expected 3 rows per location, got {j.shape[0]} rows")
+        raise validation.refuse("j", "3 rows per location (t1, t2, n)",
+                                validation.errors.shown(f"{j.shape[0]} rows"))
     j = np.abs(j) if np.iscomplexobj(j) else j
     return np.sqrt(np.sum(j.reshape(-1, 3, *j.shape[1:]) ** 2, axis=1))
 
@@ -148,12 +151,24 @@ def sensor_fit(b, kernel):
 
     MNE: the "Computing residual..." / "Explained 66.0% variance" lines of ``apply_inverse``.
     """
+    b = _checked_data(kernel, b)
     b_white = kernel.W @ (kernel.P @ b)
     w = kernel.U.T @ b_white
     b_hat = kernel.colorer @ (kernel.U @ ((kernel.s * kernel.gamma)[:, None] * w))
     res_white = b_white - kernel.W @ (kernel.P @ b_hat)
     explained = 100.0 * (1.0 - np.sum(np.abs(res_white) ** 2) / np.sum(np.abs(b_white) ** 2))
     return SensorFit(b_hat=b_hat, residual=b - b_hat, explained_variance=float(explained))
+
+
+def _checked_data(kernel, b):
+    """b (n_channels, n_times), real and finite, one row per channel of the kernel."""
+    if not isinstance(kernel, Kernel):
+        raise validation.refuse_type("kernel", "a minnorm_teach Kernel (from prepare_kernel)",
+                                     kernel)
+    b = validation.as_real_array(b, "b", ndim=2, shape_text="(n_channels, n_times)")
+    validation.check_rows_match("kernel", kernel.W.shape[1], "channels", "b", b.shape[0],
+                                "rows")
+    return validation.check_finite(b, "b", labels=("channel", "sample"))
 
 
 def apply_kernel(kernel, b, n_orient, pick_ori=None):
@@ -165,6 +180,11 @@ def apply_kernel(kernel, b, n_orient, pick_ori=None):
     (n_locations, 3, n_times). ``noise_norm`` multiplies each location (after combining, as
     in MNE).
     """
+    b = _checked_data(kernel, b)
+    n_orient = validation.check_n_orient(n_orient, kernel.leads.shape[0], L_name="the leads")
+    pick_ori = validation.check_option(pick_ori, "pick_ori", (None, "normal", "vector"))
+    if pick_ori is not None and n_orient == 1:
+        raise validation.refuse("pick_ori", "None with a fixed-orientation kernel", pick_ori)
     leads = normal_component(kernel.leads) if pick_ori == "normal" else kernel.leads
     j = leads @ (kernel.trans @ b)
     if n_orient == 3 and pick_ori is None:

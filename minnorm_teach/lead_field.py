@@ -24,6 +24,8 @@ MNE-Python counterpart: ``mne.convert_forward_solution(fwd, surf_ori=True, use_c
 import mne
 import numpy as np
 
+from . import validation
+
 __all__ = ["surface_frames", "surface_lead_field", "fixed_lead_field", "xyz_lead_field", "is_fixed",
            "normal_component", "source_normals", "vertex_normals", "patch_normals",
            "has_patch_info", "uses_patch_normals", "patch_normal_angles"]
@@ -46,12 +48,26 @@ def surface_frames(nn):
     -------
     frames : (n_sources, 3, 3)  frames[k] @ x_xyz = x in surface coordinates
     """
-    nn = np.asarray(nn, float)
+    nn = _unit_normals(nn)
     _, vecs = np.linalg.eigh(np.eye(3) - nn[:, :, None] * nn[:, None, :])
     vecs = vecs[:, :, ::-1]
     signs = np.sign(np.einsum("ki,ki->k", nn, vecs[:, :, 2]))
     signs[signs == 0] = 1
     return np.swapaxes(vecs * signs[:, None, None], 1, 2)
+
+
+def _unit_normals(nn):
+    """nn (n_sources, 3), finite, every row of unit length (to 1e-6, float32 files)."""
+    nn = validation.as_real_array(nn, "nn", ndim=2, shape_text="(n_sources, 3)")
+    if nn.shape[1:] != (3,):
+        raise validation.refuse("nn", "unit normals, one (x, y, z) row per source",
+                                validation.errors.shown(f"shape {nn.shape}"))
+    norms = np.linalg.norm(validation.check_finite(nn, "nn", labels=("source", "axis")), axis=1)
+    if np.any(np.abs(norms - 1) > 1e-6):
+        k = int(np.argmax(np.abs(norms - 1)))
+        raise validation.refuse("nn", "unit normals (every row of length 1)",
+                                validation.errors.shown(f"length {norms[k]:.6g} at source {k}"))
+    return nn
 
 
 # ------------------------------------------------------------------- cortical normals --
@@ -127,8 +143,8 @@ def xyz_lead_field(fwd):
     MNE: ``convert_forward_solution(fwd, surf_ori=False)``.
     """
     if is_fixed(fwd):
-        raise ValueError("a fixed-orientation forward has no x, y, z components; use a "
-                         "free-orientation forward")
+        raise validation.refuse("fwd", "a free-orientation forward (x, y, z per location)",
+                                validation.errors.shown("a fixed-orientation forward"))
     blocks = _xyz_blocks(fwd)
     return blocks.reshape(blocks.shape[0], -1)
 
@@ -144,6 +160,7 @@ def surface_lead_field(fwd, *, use_cps=True):
     -------
     L : (n_channels, n_dipoles), source_nn : (n_dipoles, 3)
     """
+    validation.check_instance(fwd, "fwd", "Forward")
     L = np.asarray(fwd["sol"]["data"], float)
     if fwd["surf_ori"] or is_fixed(fwd):
         return L, np.asarray(fwd["source_nn"], float)
@@ -165,6 +182,7 @@ def fixed_lead_field(fwd, *, use_cps=True):
     -------
     L : (n_channels, n_sources), source_nn : (n_sources, 3)
     """
+    validation.check_instance(fwd, "fwd", "Forward")
     if is_fixed(fwd):
         return np.asarray(fwd["sol"]["data"], float), np.asarray(fwd["source_nn"], float)
     nn = _fixed_normals(fwd["src"], use_cps)
@@ -174,6 +192,7 @@ def fixed_lead_field(fwd, *, use_cps=True):
 
 def is_fixed(fwd):
     """True when the forward model has one (normal) dipole per location."""
+    validation.check_instance(fwd, "fwd", "Forward")
     return fwd["source_ori"] == FIFF.FIFFV_MNE_FIXED_ORI
 
 

@@ -26,11 +26,12 @@ from dataclasses import replace
 
 import numpy as np
 
+from . import validation
 from .eloreta import ELORETA_DEFAULTS, eloreta_kernel
 from .kernel import mne_kernel
 
 __all__ = ["INVERSE_METHODS", "METHODS", "noise_variance_dspm", "noise_variance_sloreta",
-           "sum_orientations", "noise_norm", "prepare_kernel"]
+           "sum_orientations", "noise_norm", "check_method_params", "prepare_kernel"]
 
 INVERSE_METHODS = ("MNE", "dSPM", "sLORETA", "eLORETA")
 METHODS = INVERSE_METHODS[1:]                       # the noise-normalised ones
@@ -38,14 +39,24 @@ METHODS = INVERSE_METHODS[1:]                       # the noise-normalised ones
 
 # ---------------------------------------------------------------- dSPM and sLORETA --
 
-def _check_svd_parts(V, gamma, R):
-    n_dipoles, k = np.shape(V)
-    if np.shape(gamma) != (k,):
-        raise ValueError(f"V has {k} columns (singular components) but gamma has shape "
-                         f"{np.shape(gamma)}; expected ({k},)")
-    if np.shape(R) != (n_dipoles,):
-        raise ValueError(f"V has {n_dipoles} rows (dipoles) but R has shape {np.shape(R)}; "
-                         f"expected ({n_dipoles},)")
+def _check_svd_parts(V, gamma, R, s=None):
+    """V (n_dipoles, k), gamma (k,), R (n_dipoles,) [, s (k,)]: real and finite, sizes named."""
+    V = validation.as_real_array(V, "V", ndim=2, shape_text="(n_dipoles, k)")
+    n_dipoles, k = V.shape
+    parts = [V]
+    for name, x, n, what in (("gamma", gamma, k, "columns (singular components)"),
+                             ("R", R, n_dipoles, "rows (dipoles)"),
+                             ("s", s, k, "columns (singular components)")):
+        if x is None:
+            continue
+        x = validation.as_real_array(x, name, ndim=1, shape_text=f"({n},)")
+        if x.shape != (n,):
+            raise validation.InputValueError(f"V has {n} {what} but {name} has shape "
+                                             f"{x.shape}; expected ({n},)", argument=name)
+        parts.append(x)
+    for name, x in zip(("V", "gamma", "R", "s"), parts, strict=False):
+        validation.check_finite(x, name)
+    return parts
 
 
 def noise_variance_dspm(V, gamma, R):
@@ -66,7 +77,7 @@ def noise_variance_dspm(V, gamma, R):
     var : array, (n_dipoles,)
         In (A·m)^2 when R is; the noise covariance is the identity in whitened units.
     """
-    _check_svd_parts(V, gamma, R)
+    V, gamma, R = _check_svd_parts(V, gamma, R)
     return R * np.sum((V * gamma) ** 2, axis=1)
 
 
@@ -85,19 +96,21 @@ def noise_variance_sloreta(V, s, gamma, R, lambda2):
     lambda2 : float
         Regularisation, > 0.
     """
-    _check_svd_parts(V, gamma, R)
-    if not lambda2 > 0:
-        raise ValueError(f"sLORETA needs lambda2 > 0, got {lambda2!r}")
-    weight = gamma * np.sqrt(1.0 + np.asarray(s) ** 2 / lambda2)
+    V, gamma, R, s = _check_svd_parts(V, gamma, R, s)
+    lambda2 = validation.check_real(lambda2, "lambda2", low=0, low_open=True,
+                                    hint="sLORETA divides by lambda2")
+    weight = gamma * np.sqrt(1.0 + s ** 2 / lambda2)
     return R * np.sum((V * weight) ** 2, axis=1)
 
 
 def sum_orientations(var, n_orient):
     """Sum the n_orient variances of each location: (n_sources * n_orient,) -> (n_sources,)."""
-    var = np.asarray(var)
-    if n_orient not in (1, 3) or var.ndim != 1 or var.size % n_orient:
-        raise ValueError(f"cannot group {var.shape} variances by n_orient={n_orient} "
-                         f"(expected n_orient 1 or 3 and a length divisible by it)")
+    var = validation.as_real_array(var, "var", ndim=1, shape_text="(n_dipoles,)")
+    n_orient = validation.check_option(n_orient, "n_orient", (1, 3))
+    if var.size % n_orient:
+        raise validation.refuse("var", f"one value per dipole, a length divisible by "
+                                       f"n_orient={n_orient}",
+                                validation.errors.shown(f"{var.size} values"))
     return var.reshape(-1, n_orient).sum(axis=1)
 
 
@@ -108,9 +121,31 @@ def noise_norm(var, n_orient):
 
 # ------------------------------------------------------------------ kernel assembly --
 
-def _check_method(method):
-    if method not in INVERSE_METHODS:
-        raise ValueError(f"method must be one of {INVERSE_METHODS}, got {method!r}")
+def check_method_params(method, method_params):
+    """eLORETA's options (eps > 0, max_iter >= 1, force_equal a bool) -> a complete dict;
+    other methods take none (MNE ignores them; a typo would change nothing silently)."""
+    if method_params is None:
+        method_params = {}
+    if not isinstance(method_params, dict):
+        raise validation.refuse_type("method_params", "None or a dict like dict(eps=1e-6, "
+                                                      "max_iter=20, force_equal=False)",
+                                     method_params)
+    if method != "eLORETA":
+        if method_params:
+            raise validation.refuse("method_params", f"None or empty: they are only used by "
+                                                     f"eLORETA (eps, max_iter, force_equal), "
+                                                     f"not {method!r}", method_params)
+        return {}
+    unknown = sorted(set(method_params) - set(ELORETA_DEFAULTS))
+    if unknown:
+        raise validation.refuse("method_params", f"a dict with keys among "
+                                                 f"{sorted(ELORETA_DEFAULTS)}", method_params,
+                                f"unknown eLORETA option(s) {unknown}")
+    params = {**ELORETA_DEFAULTS, **method_params}
+    return dict(eps=validation.check_real(params["eps"], "eps", low=0, low_open=True),
+                max_iter=validation.check_int(params["max_iter"], "max_iter", low=1,
+                                              high=validation.MAX_ITER),
+                force_equal=validation.check_bool(params["force_equal"], "force_equal"))
 
 
 def prepare_kernel(inv, lambda2, method="MNE", nave=1, method_params=None):
@@ -127,18 +162,13 @@ def prepare_kernel(inv, lambda2, method="MNE", nave=1, method_params=None):
     -------
     minnorm_teach.kernel.Kernel
     """
-    _check_method(method)
-    method_params = dict(method_params or {})
+    validation.check_inverse_operator(inv)
+    lambda2 = validation.check_real(lambda2, "lambda2", low=0, hint="1 / SNR^2, e.g. 1 / 9")
+    method = validation.check_option(method, "method", INVERSE_METHODS)
+    nave = validation.check_real(nave, "nave", low=0, low_open=True)
+    method_params = check_method_params(method, method_params)
     if method == "eLORETA":
-        unknown = set(method_params) - set(ELORETA_DEFAULTS)
-        if unknown:
-            raise ValueError(f"unknown eLORETA option(s) {sorted(unknown)}; valid: "
-                             f"{sorted(ELORETA_DEFAULTS)}")
-        return eloreta_kernel(inv, lambda2, nave, **{**ELORETA_DEFAULTS, **method_params})[0]
-    if method_params:
-        raise ValueError(f"method_params are only used by eLORETA (eps, max_iter, "
-                         f"force_equal); method {method!r} takes none, got "
-                         f"{sorted(method_params)}")
+        return eloreta_kernel(inv, lambda2, nave, **method_params)[0]
     kernel = mne_kernel(inv, lambda2, nave)
     if method == "MNE":
         return kernel

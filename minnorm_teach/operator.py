@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import mne
 import numpy as np
 
-from . import linalg, priors, whitening
+from . import linalg, priors, validation, whitening
 from .lead_field import fixed_lead_field, is_fixed, surface_lead_field
 
 __all__ = ["InverseOperator", "select_channels", "source_prior", "whitened_svd",
@@ -114,55 +114,37 @@ def select_channels(info, fwd, noise_cov):
     fwd_names = set(fwd["sol"]["row_names"])
     ch_names = [c for c in info["ch_names"] if c not in bads and c in fwd_names]
     if not ch_names:
-        raise ValueError("no good channel of info is in the forward solution "
-                         f"(info has {len(info['ch_names'])} channels, the forward "
-                         f"{len(fwd_names)})")
-    missing = [c for c in ch_names if c not in noise_cov.ch_names]
-    if missing:
-        raise ValueError(f"{len(missing)} good channel(s) of the data are missing from the "
-                         f"noise covariance: {missing[:5]}. Mark them bad "
-                         f"(info['bads']) or recompute the covariance with them.")
+        raise validation.refuse(
+            "info", "good channels that the forward solution has", validation.errors.shown(
+                f"none of its {len(info['ch_names'])} channels (e.g. {info['ch_names'][0]!r}) "
+                f"among the forward's {len(fwd_names)} (e.g. {fwd['sol']['row_names'][0]!r})"),
+            "make the forward solution for this info")
+    validation.check_channels_present(
+        noise_cov.ch_names, ch_names, validation.channel_types(info, ch_names),
+        data_name="noise_cov", needed_name="the inverse operator (the good channels of info "
+                                           "in the forward)",
+        hint="mark them bad (info['bads']) or recompute the covariance with them")
     return tuple(ch_names)
 
 
-def _triage_loose(loose, fixed, src):
-    """MNE's rules for ``loose`` and ``fixed``: returns the loose value (0 = fixed)."""
-    kinds = {s["type"] for s in src}
-    surface_like = kinds <= {"surf", "discrete"}
-    if isinstance(loose, str):
-        if loose != "auto":
-            raise ValueError(f"loose must be a number in [0, 1] or 'auto', got {loose!r}")
-        loose = 0.0 if fixed is True else (0.2 if kinds == {"surf"} else 1.0)
-    loose = float(loose)
-    if not 0.0 <= loose <= 1.0:
-        raise ValueError(f"loose must be between 0 and 1 (variance of the tangential "
-                         f"components), got {loose}")
-    if fixed is True and loose != 0.0:
-        raise ValueError(f"fixed=True needs loose=0 or 'auto', got loose={loose}")
-    if fixed is False and loose == 0.0:
-        raise ValueError("loose=0 means a fixed orientation: use fixed=True or 'auto'")
-    if fixed not in (True, False, "auto"):
-        raise ValueError(f"fixed must be True, False or 'auto', got {fixed!r}")
-    if loose == 0.0 and not surface_like:
-        raise ValueError(f"a fixed orientation needs a surface source space (cortical "
-                         f"normals), got source spaces of type {sorted(kinds)}")
-    if loose < 1.0 and not surface_like:
-        raise ValueError(f"loose < 1 needs a surface source space, got {sorted(kinds)}; "
-                         f"use loose=1 (free orientation)")
-    return loose
-
-
 def source_prior(L, ch_types, loose, depth, fixed_forward):
-    """depth_prior and orient_prior of the (unwhitened) lead field in surface coordinates."""
-    n_orient = 1 if fixed_forward else 3
+    """depth_prior and orient_prior of the (unwhitened) lead field in surface coordinates.
+
+    ``depth``: the exponent, None, or MNE's options as :class:`minnorm_teach.validation.Depth`
+    (exponent, limit, combine_xyz of MNE's ``depth_mne``).
+    """
+    loose = validation.check_real(loose, "loose", low=0, high=1)
+    n_orient = 1 if validation.check_bool(fixed_forward, "fixed_forward") else 3
+    depth = depth if isinstance(depth, validation.Depth) else validation.check_depth(depth)
     depth_w = None
-    if depth is not None:
+    if depth.exp is not None:
         if fixed_forward:
-            raise ValueError("depth weighting of a fixed inverse needs a free-orientation "
-                             "forward (the depth prior uses each location's 3 components)")
+            raise validation.refuse("depth", "None (or 0) with a fixed-orientation forward",
+                                    depth.exp, "the depth prior uses each location's 3 "
+                                               "components: pass a free-orientation forward")
         rows = priors.depth_channels(ch_types)
-        depth_w = priors.depth_prior(L[rows], exp=depth, limit=10.0, combine="spectral",
-                                     n_orient=n_orient)
+        depth_w = priors.depth_prior(L[rows], exp=depth.exp, limit=depth.limit,
+                                     combine=depth.combine_xyz, n_orient=n_orient)
     n_sources = L.shape[1] // n_orient
     orient_w = None if loose == 0.0 else priors.orient_prior(n_sources, loose)
     if loose == 0.0 and depth_w is not None:
@@ -193,6 +175,10 @@ def whitened_svd(L_tilde, kept):
     -------
     U : (n_channels, k), s : (k,), V : (n_dipoles, k)
     """
+    kept = np.asarray(kept)
+    if kept.dtype != bool or kept.ndim != 1 or kept.sum() != np.shape(L_tilde)[0]:
+        raise validation.refuse("kept", f"a boolean mask with one True per row of L_tilde "
+                                        f"({np.shape(L_tilde)[0]})", kept)
     usv = linalg.svd_from_gram(L_tilde)
     U = np.zeros((kept.size, usv.s.size))
     U[kept] = usv.U
@@ -216,24 +202,30 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     info : mne.Info  channels to use (bads excluded) and projectors
     fwd : mne.Forward  free orientation (or fixed, for a fixed inverse without depth)
     noise_cov : mne.Covariance
-    loose : float in [0, 1] | "auto"
-    depth : float | None  depth-prior exponent (None: no depth weighting)
+    loose : float in [0, 1] | "auto" | dict  MNE's forms ({"surface": 0.2})
+    depth : float | dict | None  depth-prior exponent (None or 0: no depth weighting), or
+        MNE's dict of options (exp, limit, combine_xyz; limit_depth_chs=True)
     fixed : bool | "auto"
-    rank : None | "info" | dict  see :func:`minnorm_teach.whitening.noise_cov_rank`
+    rank : None | "info" | "full" | dict  MNE's forms ({"meg": 302, "eeg": 59}; "grad" or
+        "mag" for MEG of one type); see :func:`minnorm_teach.validation.check_rank`
     use_cps : bool  patch-average normals (True, MNE's default) or vertex normals
 
     Returns
     -------
     InverseOperator
     """
-    loose = _triage_loose(loose, fixed, fwd["src"])
-    depth = None if depth is None or float(depth) == 0.0 else float(depth)
-    if depth is not None and depth < 0:
-        raise ValueError(f"the depth exponent must be >= 0 or None, got {depth}")
+    validation.check_instance(info, "info", "Info")
+    validation.check_forward(fwd)
+    validation.check_noise_cov(noise_cov, info=info)
+    use_cps = validation.check_bool(use_cps, "use_cps")
+    loose = validation.check_loose(loose, validation.src_types(fwd), fixed)
+    depth = validation.check_depth(depth, supported={"limit_depth_chs": (True,),
+                                                     "allow_fixed_depth": (False,)})
     if is_fixed(fwd) and loose > 0:
-        raise ValueError(f"the forward has fixed orientation: only a fixed inverse "
-                         f"(loose=0) is possible, got loose={loose}")
+        raise validation.refuse("loose", "0 (or 'auto', fixed=True) with a fixed-orientation "
+                                         "forward", loose)
     ch_names = select_channels(info, fwd, noise_cov)
+    validation.check_rank(rank, validation.channel_types(info, ch_names).values())
     info_used = mne.pick_info(info, [info["ch_names"].index(c) for c in ch_names])
     rows = [list(fwd["sol"]["row_names"]).index(c) for c in ch_names]
     L, source_nn = surface_lead_field(fwd, use_cps=use_cps)

@@ -24,8 +24,15 @@ limit 10, gradiometers only; ``depth_sparse``: Frobenius norm, no limit, whitene
 
 import numpy as np
 
+from . import validation
+
 __all__ = ["block_norms", "depth_limit", "depth_prior", "depth_channels", "orient_prior",
            "weighted_trace", "trace_scale"]
+
+
+def _as_gain(L, name="L"):
+    L = validation.as_real_array(L, name, ndim=2, shape_text="(n_channels, n_dipoles)")
+    return validation.check_finite(L, name, labels=("row", "column"))
 
 
 def block_norms(L, *, n_orient=3, combine="spectral"):
@@ -45,11 +52,10 @@ def block_norms(L, *, n_orient=3, combine="spectral"):
     -------
     d : (n_locations,)
     """
+    L = _as_gain(L)
     n_channels, n_dipoles = L.shape
-    if n_orient not in (1, 3) or n_dipoles % n_orient:
-        raise ValueError(f"L has {n_dipoles} columns, not a multiple of n_orient={n_orient}")
-    if combine not in ("spectral", "fro"):
-        raise ValueError(f"combine must be 'spectral' or 'fro', got {combine!r}")
+    n_orient = validation.check_n_orient(n_orient, n_dipoles)
+    combine = validation.check_option(combine, "combine", ("spectral", "fro"))
     if n_orient == 1 or combine == "fro":
         return np.sum((L ** 2).reshape(n_channels, -1, n_orient), axis=(0, 2))
     blocks = L.reshape(n_channels, -1, 3)
@@ -70,6 +76,8 @@ def depth_limit(w, limit):
     w_lim : float
     n_limit : int  index of w_lim in the sorted weights (len(w) when the limit is not reached)
     """
+    w = validation.as_real_array(w, "w", ndim=1, shape_text="(n_locations,)")
+    limit = validation.check_real(limit, "limit", low=0, low_open=True)
     ws = np.sort(w)
     if ws[-1] > limit ** 2 * ws[0]:
         n_limit = int(np.flatnonzero(ws > limit ** 2 * ws[0])[0])
@@ -98,11 +106,15 @@ def depth_prior(L, *, exp=0.8, limit=10.0, combine="spectral", n_orient=3):
     -------
     prior : (n_locations * n_orient,)
     """
-    if exp is None or exp < 0:
-        raise ValueError(f"the depth exponent must be a number >= 0, got {exp!r}")
+    exp = validation.check_real(exp, "exp", low=0, hint="the depth exponent (None: no depth "
+                                                         "prior, do not call depth_prior)"
+                                if exp is None else "")
+    if limit is not None:
+        limit = validation.check_real(limit, "limit", low=0, low_open=True)
     d = block_norms(L, n_orient=n_orient, combine=combine)
     if np.all(d == 0):
-        raise ValueError("the lead field is zero for every source: no depth prior")
+        raise validation.refuse("L", "a lead field with at least one non-zero column",
+                                validation.errors.shown("all zeros"), "no depth prior")
     d = np.where(d == 0, d[d > 0].min(), d)
     w = 1.0 / d
     if limit is not None:
@@ -121,7 +133,8 @@ def depth_channels(ch_types):
         idx = np.flatnonzero(ch_types == kind)
         if len(idx):
             return idx
-    raise ValueError(f"no grad, mag or eeg channel among the types {sorted(set(ch_types))}")
+    raise validation.refuse("ch_types", "channel types with a grad, mag or eeg channel",
+                            validation.errors.shown(f"{sorted(set(ch_types.tolist()))}"))
 
 
 def orient_prior(n_sources, loose):
@@ -135,9 +148,9 @@ def orient_prior(n_sources, loose):
     -------
     prior : (3 * n_sources,), or (n_sources,) when loose == 0
     """
-    loose = float(loose)
-    if not 0.0 <= loose <= 1.0:
-        raise ValueError(f"loose must be between 0 and 1 (a variance fraction), got {loose}")
+    n_sources = validation.check_int(n_sources, "n_sources", low=1)
+    loose = validation.check_real(loose, "loose", low=0, high=1,
+                                  hint="a variance fraction of the tangential components")
     if loose == 0.0:
         return np.ones(n_sources)
     return np.tile([loose, loose, 1.0], n_sources)
@@ -148,6 +161,7 @@ def weighted_trace(L_tilde):
 
     MNE logs it as "scaling factor to adjust the trace".
     """
+    L_tilde = _as_gain(L_tilde, "L_tilde")
     return float(np.sum(L_tilde ** 2))
 
 
@@ -157,4 +171,9 @@ def trace_scale(L_tilde, rank):
     After it, the singular values of the whitened, weighted lead field satisfy
     sum(s^2) = rank, so lambda2 = 1/SNR^2 has the same meaning for every data set.
     """
-    return rank / weighted_trace(L_tilde)
+    rank = validation.check_int(rank, "rank", low=1)
+    trace = weighted_trace(L_tilde)
+    if not trace > 0:
+        raise validation.refuse("L_tilde", "a whitened lead field that is not all zero",
+                                validation.errors.shown("all zeros"))
+    return rank / trace

@@ -34,6 +34,7 @@ import mne
 import numpy as np
 from scipy import linalg
 
+from . import validation
 from .covariance import (
     _GROUP_OF_TYPE,
     channel_groups,
@@ -121,6 +122,8 @@ def whitener_from_eigh(eig, E, *, pca=False):
     minimum-norm operator). ``pca=True``: only the (n_nzero, n_channels) kept rows (used by the
     sparse solvers).
     """
+    eig, E = _check_eigh(eig, E)
+    pca = validation.check_bool(pca, "pca")
     keep = eig > 0
     inv_sqrt = np.zeros_like(eig)
     inv_sqrt[keep] = 1.0 / np.sqrt(eig[keep])
@@ -128,8 +131,18 @@ def whitener_from_eigh(eig, E, *, pca=False):
     return W[keep] if pca else W
 
 
+def _check_eigh(eig, E):
+    """eig (n,) and E (n, n) finite: an eigendecomposition (eig <= 0: a discarded component)."""
+    eig = validation.as_real_array(eig, "eig", ndim=1, shape_text="(n_channels,)")
+    validation.check_finite(eig, "eig", labels=("component",))
+    E = validation.as_real_array(E, "E", ndim=2, shape_text="(n_channels, n_channels)")
+    validation.check_rows_match("E", E.shape[1], "columns", "eig", eig.size, "values")
+    return eig, validation.check_finite(E, "E")
+
+
 def colorer_from_eigh(eig, E):
     """C^{1/2} = E diag(sqrt(eig)), the inverse of the whitener on the kept subspace."""
+    eig, E = _check_eigh(eig, E)
     return E * np.sqrt(np.clip(eig, 0, None))[None, :]
 
 
@@ -144,16 +157,22 @@ def make_whitener(noise_cov, info, ch_names=None, *, rank=None, pca=False, projs
     noise_cov : mne.Covariance
     info : mne.Info  channel types and projectors
     ch_names : list of str | None  default: the good channels of ``info`` that are in the cov
-    rank : None | "info" | dict  see :func:`noise_cov_rank`
+    rank : None | "info" | "full" | dict  by our groups ({"meg": 302, "eeg": 59}, see
+        :func:`noise_cov_rank`) or in MNE's forms ({"grad": 200} for gradiometers alone)
     pca : bool  see :func:`whitener_from_eigh`
     projs : list of mne.Projection | None
     """
+    validation.check_instance(info, "info", "Info")
+    validation.check_noise_cov(noise_cov, info=info)
+    pca = validation.check_bool(pca, "pca")
     if ch_names is None:
         bads = set(info["bads"]) | set(noise_cov["bads"])
         ch_names = [c for c in info["ch_names"] if c not in bads and c in noise_cov.ch_names
                     and mne.channel_type(info, info["ch_names"].index(c)) in _GROUP_OF_TYPE]
     ch_names = tuple(ch_names)
     ch_types = channel_types(info, ch_names)
+    if not (isinstance(rank, dict) and rank and set(rank) <= set(channel_groups(ch_types))):
+        rank = validation.check_rank(rank, ch_types)         # MNE's forms -> our group names
     C = pick_cov(noise_cov, ch_names)
     if projs is None:
         projs = list(info["projs"]) + list(noise_cov["projs"])
@@ -178,6 +197,9 @@ def whitened_gfp(b, W, rank):
     W : (n_rows, n_channels)  whitener at the data's nave
     rank : int  number of whitened components (the zero rows of W add nothing)
     """
-    if W.shape[1] != b.shape[0]:
-        raise ValueError(f"W has {W.shape[1]} columns but b has {b.shape[0]} channels")
+    W = validation.as_real_array(W, "W", ndim=2, shape_text="(n_rows, n_channels)")
+    b = validation.as_real_array(b, "b", ndim=2, shape_text="(n_channels, n_times)")
+    validation.check_rows_match("W", W.shape[1], "columns", "b", b.shape[0], "channels")
+    validation.check_finite(b, "b", labels=("channel", "sample"))
+    rank = validation.check_int(rank, "rank", low=1, high=W.shape[0])
     return np.sqrt(np.sum((W @ b) ** 2, axis=0) / rank)

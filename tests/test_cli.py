@@ -111,18 +111,26 @@ def test_build_refuses_a_cache_path_that_is_a_file(tmp_path):
     path = tmp_path / "cache"
     path.write_text("a file")
     status, _, err = _run("build", "--no-book", env={"MINNORM_DATA": str(path)})
-    _assert_one_line_error(status, err, "is a file, not a folder", "MINNORM_DATA")
+    _assert_one_line_error(status, err, "MINNORM_DATA must be a writable directory",
+                           "which is a file")
     assert path.read_text() == "a file"
 
 
 def test_build_names_an_unwritable_cache(tmp_path):
-    if os.geteuid() == 0:           # root writes anywhere but on a read-only file system
-        path = Path("/sys/minnorm-course-cache")
-    else:
-        path = tmp_path / "locked"
-        path.mkdir(mode=0o500)
+    """A folder below a file cannot be created, by root either (os.access would say yes)."""
+    (tmp_path / "file").write_text("a file")
+    path = tmp_path / "file" / "cache"
     status, _, err = _run("build", "--no-book", env={"MINNORM_DATA": str(path)})
-    _assert_one_line_error(status, err, "cannot write the dataset cache", "MINNORM_DATA")
+    _assert_one_line_error(status, err, "MINNORM_DATA must be a writable directory",
+                           "below", "which is a file")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder")
+def test_build_names_a_read_only_cache(tmp_path):
+    path = tmp_path / "locked"
+    path.mkdir(mode=0o500)
+    status, _, err = _run("build", "--no-book", env={"MINNORM_DATA": str(path / "cache")})
+    _assert_one_line_error(status, err, "MINNORM_DATA must be a writable directory")
 
 
 # ----------------------------------------------------------------------------- notebooks

@@ -30,11 +30,13 @@ def test_rank_options():
     assert covariance.noise_cov_rank(C_P, types, rank={"meg": 5}) == {"meg": 5, "eeg": 4}
     assert covariance.noise_cov_rank(C_P, types, rank="info",
                                     n_proj={"meg": 1, "eeg": 1}) == {"meg": 7, "eeg": 4}
-    with pytest.raises(ValueError, match="group has 8 channels"):
+    with pytest.raises(ValueError, match=r"rank\[\'meg\'\] must be an integer in \[1, 8\], got 9"):
         covariance.noise_cov_rank(C_P, types, rank={"meg": 9})
-    with pytest.raises(ValueError, match="rank must be"):
+    with pytest.raises(TypeError, match="rank must be None, 'info' or a dict"):
         covariance.noise_cov_rank(C_P, types, rank=300)
-    with pytest.raises(ValueError, match="13 channel types"):
+    with pytest.raises(ValueError, match="rank must be a dict with keys among"):
+        covariance.noise_cov_rank(C_P, types, rank={"grad": 3})
+    with pytest.raises(ValueError, match="C_P has 12 rows but ch_types has 13"):
         covariance.noise_cov_rank(C_P[:12, :12], types)
 
 

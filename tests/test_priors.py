@@ -56,11 +56,11 @@ def test_depth_prior_no_limit_is_power_law():
 
 
 def test_depth_prior_bad_inputs():
-    with pytest.raises(ValueError, match="multiple of n_orient"):
+    with pytest.raises(ValueError, match=r"n_orient must be 1 .* the 7 columns of L"):
         priors.block_norms(np.ones((4, 7)), n_orient=3)
-    with pytest.raises(ValueError, match="combine"):
+    with pytest.raises(ValueError, match="combine must be one of 'spectral' or 'fro', got 'max'"):
         priors.block_norms(np.ones((4, 6)), combine="max")
-    with pytest.raises(ValueError, match=">= 0"):
+    with pytest.raises(ValueError, match="exp must be a finite number >= 0, got -1"):
         priors.depth_prior(np.ones((4, 6)), exp=-1)
     with pytest.raises(ValueError, match="grad, mag or eeg"):
         priors.depth_channels(["eog", "stim"])
@@ -77,7 +77,7 @@ def test_orient_prior():
     np.testing.assert_array_equal(priors.orient_prior(3, 0.0), np.ones(3))
     np.testing.assert_array_equal(priors.orient_prior(2, 1.0), np.ones(6))
     for bad in (-0.1, 1.5):
-        with pytest.raises(ValueError, match="between 0 and 1"):
+        with pytest.raises(ValueError, match=r"loose must be a number in \[0, 1\]"):
             priors.orient_prior(2, bad)
 
 

@@ -85,7 +85,7 @@ def test_ctfs_of_mne_dspm_sloreta_share_their_shape():
 
 
 def test_bad_inputs_name_expected_and_received():
-    with pytest.raises(ValueError, match="K has shape"):
+    with pytest.raises(ValueError, match=r"K has 3 columns \(channels\) but L has 4 rows"):
         res.resolution_matrix(np.ones((5, 3)), np.ones((4, 5)))
     with pytest.raises(ValueError, match="n_orient"):
         res.rectify(np.ones((7, 3)))

@@ -48,6 +48,18 @@ def _check_projs(projs, filters, name):
                                                          "info")
 
 
+def _checked_data(inst, data, times, filters, name, *, nave, check_units,
+                  baseline=(None, 0.0)):
+    """Finite data, then units: the whitened baseline (at nave) of a noise-whitened beamformer
+    (without a noise covariance, W is MNE's unit stand-in and says nothing about units)."""
+    data = validation.check_data_finite(data, name, filters.ch_names, times)
+    check_units = validation.check_bool(check_units, "check_units")
+    types = list(validation.channel_types(inst.info, filters.ch_names).values())
+    validation.check_data_units(data, times, filters.W, types, nave=nave, baseline=baseline,
+                                enabled=check_units and filters.noise_whitened, name=name)
+    return data
+
+
 def _stc(j, filters, tmin, tstep):
     """SourceEstimate; free orientation: |j_k| = sqrt(sum of the 3 squared components)."""
     if filters.n_orient == 3:
@@ -56,32 +68,44 @@ def _stc(j, filters, tmin, tstep):
                               subject=filters.subject)
 
 
-def apply_lcmv(evoked, filters):
-    """j(t) = K_w W b(t) for an Evoked: a SourceEstimate (MNE: ``apply_lcmv``)."""
+def apply_lcmv(evoked, filters, *, check_units=True):
+    """j(t) = K_w W b(t) for an Evoked: a SourceEstimate (MNE: ``apply_lcmv``).
+
+    ``check_units``: refuse data whose whitened baseline variance (at the evoked's nave) is
+    orders of magnitude away from 1 (see :func:`minnorm_teach.apply_inverse`); skipped for
+    filters made without a noise covariance.
+    """
     validation.check_instance(evoked, "evoked", "Evoked")
     rows = _sensor_rows(evoked, filters, "evoked")
-    b = validation.check_data_finite(evoked.data[rows], "evoked", filters.ch_names,
-                                     evoked.times)
+    nave = validation.check_real(evoked.nave, "evoked.nave", low=0, low_open=True)
+    b = _checked_data(evoked, evoked.data[rows], evoked.times, filters, "evoked", nave=nave,
+                      check_units=check_units)
     return _stc(filters.K_w @ (filters.W @ b), filters, evoked.times[0],
                 1.0 / evoked.info["sfreq"])
 
 
-def apply_lcmv_epochs(epochs, filters):
-    """j_e(t) = K_w W b_e(t) for every epoch e: a list of SourceEstimate."""
+def apply_lcmv_epochs(epochs, filters, *, check_units=True):
+    """j_e(t) = K_w W b_e(t) for every epoch e: a list of SourceEstimate (``check_units``: as
+    in :func:`apply_lcmv`, on the baselines of the epochs)."""
     validation.check_instance(epochs, "epochs", "Epochs")
     rows = _sensor_rows(epochs, filters, "epochs")
-    data = validation.check_data_finite(epochs.get_data()[:, rows], "epochs",
-                                        filters.ch_names, epochs.times)
+    data = _checked_data(epochs, epochs.get_data()[:, rows], epochs.times, filters, "epochs",
+                         nave=1.0, check_units=check_units)
     tstep = 1.0 / epochs.info["sfreq"]
     return [_stc(filters.K_w @ (filters.W @ b), filters, epochs.times[0], tstep) for b in data]
 
 
-def apply_lcmv_raw(raw, filters, start=None, stop=None):
-    """j(t) = K_w W b(t) for samples start..stop-1 of a Raw recording."""
+def apply_lcmv_raw(raw, filters, start=None, stop=None, *, check_units=True):
+    """j(t) = K_w W b(t) for samples start..stop-1 of a Raw recording (``check_units``: as in
+    :func:`apply_lcmv`, on all samples: an error only, for a unit slip)."""
     validation.check_instance(raw, "raw", "Raw")
     rows = _sensor_rows(raw, filters, "raw")
+    start = None if start is None else validation.check_int(start, "start", low=0,
+                                                            high=raw.n_times - 1)
+    stop = None if stop is None else validation.check_int(stop, "stop", low=(start or 0) + 1)
     b, times = raw[rows, start:stop]
-    b = validation.check_data_finite(b, "raw", filters.ch_names, times)
+    b = _checked_data(raw, b, times, filters, "raw", nave=1.0, check_units=check_units,
+                      baseline=None)
     return _stc(filters.K_w @ (filters.W @ b), filters, times[0], 1.0 / raw.info["sfreq"])
 
 

@@ -51,6 +51,7 @@ class LCMV:
     depth_prior : (n_dipoles,) | None
     max_power_ori : (n_sources, 3) | None   in the forward's frame [max_power_ori]
     vertices : list of arrays, subject : str | None   the source space [vertices, subject]
+    noise_whitened : bool            W from a noise covariance (False: MNE's unit stand-in)
     """
 
     K_w: np.ndarray
@@ -69,6 +70,7 @@ class LCMV:
     max_power_ori: np.ndarray | None
     vertices: list
     subject: str | None
+    noise_whitened: bool = True
 
     @property
     def K(self):
@@ -216,6 +218,7 @@ def make_lcmv(info, forward, data_cov, reg=0.05, noise_cov=None, *, pick_ori=Non
     C_data = _checked_cov(data_cov, "data_cov", ch_names, info_used)
     C_noise = None if noise_cov is None else _checked_cov(noise_cov, "noise_cov", ch_names,
                                                           info_used)
+    noise_whitened = noise_cov is not None
     if noise_cov is None:
         noise_cov = _unit_noise_cov(info_used, ch_names, ch_types)
     P, _ = whitening.projector(info_used["projs"], ch_names)
@@ -236,7 +239,7 @@ def make_lcmv(info, forward, data_cov, reg=0.05, noise_cov=None, *, pick_ori=Non
                 pick_ori=pick_ori, weight_norm=weight_norm, inversion=inversion, reg=reg,
                 mu=kernel.mu, rank=kernel.rank, rank_by_group=ranks, depth_prior=depth_w,
                 max_power_ori=kernel.max_power_ori, vertices=[s["vertno"].copy() for s in src],
-                subject=src[0].get("subject_his_id"))
+                subject=src[0].get("subject_his_id"), noise_whitened=noise_whitened)
 
 
 def _checked_cov(cov, name, ch_names, info):

@@ -19,6 +19,7 @@ shape, ranks, nave, peaks) on whichever dataset is loaded.
 
 import os
 
+from .. import validation
 from ._cache import DATASET_VERSION, CorruptCacheError, cache_dir
 from ._course import SPACINGS, load_course_data
 from ._facts import DatasetFacts
@@ -34,14 +35,16 @@ __all__ = ["CourseData", "DatasetFacts", "GroundTruth", "SourcePatch", "load_cou
 
 
 def load_data(dataset=None, **kwargs):
-    """The course dataset, or MNE's sample data if ``dataset`` or $MINNORM_DATASET is 'sample'."""
-    choice = (dataset or os.environ.get("MINNORM_DATASET", "course")).lower()
+    """The course dataset, or MNE's sample data if ``dataset`` or $MINNORM_DATASET is 'sample'
+    (either case: 'Sample' is 'sample')."""
+    name = "dataset" if dataset is not None else "MINNORM_DATASET"
+    value = dataset if dataset is not None else os.environ.get("MINNORM_DATASET", "course")
+    if isinstance(value, str) and value.lower() in ("course", "sample"):
+        value = value.lower()
+    choice = validation.check_option(value, name, ("course", "sample"))
     if choice == "course":
         return load_course_data(**kwargs)
-    if choice == "sample":
-        return load_sample_data(**kwargs)
-    raise ValueError(f"dataset must be 'course' or 'sample' (argument or MINNORM_DATASET), "
-                     f"got {choice!r}")
+    return load_sample_data(**kwargs)
 
 
 def build_all(*, rebuild=False, verbose=True):
@@ -50,6 +53,8 @@ def build_all(*, rebuild=False, verbose=True):
     Returns ``(course, recording)``, two CourseData. This is the dataset part of
     ``python -m minnorm_teach build``.
     """
+    rebuild = validation.check_bool(rebuild, "rebuild")
+    verbose = validation.check_bool(verbose, "verbose")
     course = load_course_data(rebuild=rebuild, verbose=verbose)
     recording = load_recording(rebuild=rebuild, verbose=verbose)
     return course, recording

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import mne
 
+from .. import validation
+
 # Version 6: patch statistics in the source space (MNE's use_cps default applies), brain noise as
 # 10 Hz alpha rhythms, a third, non-stationary condition, the real recording's forward.
 DATASET_VERSION = 6
@@ -24,10 +26,23 @@ class CorruptCacheError(RuntimeError):
     """A cached dataset file is missing or does not match its recorded checksum."""
 
 
+_CACHE = "the dataset cache; point MINNORM_DATA at a writable folder, or unset it"
+
+
 def cache_dir():
-    """Root folder of the dataset cache: $MINNORM_DATA or ~/.cache/minnorm_teach."""
+    """Root folder of the dataset cache: $MINNORM_DATA or ~/.cache/minnorm_teach.
+
+    A path that is a file, or lies below one, is refused (InputValueError naming
+    MINNORM_DATA); whether it is writable is found out when a build writes to it.
+    """
     root = os.environ.get("MINNORM_DATA")
-    return Path(root).expanduser() if root else Path.home() / ".cache" / "minnorm_teach"
+    path = Path(root).expanduser() if root else Path.home() / ".cache" / "minnorm_teach"
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        validation.check_writable_dir(path, "MINNORM_DATA", purpose=_CACHE)
+    return path
 
 
 def sha256(path):
@@ -54,6 +69,7 @@ def verify(folder, rebuild_hint):
     except (OSError, ValueError) as err:
         raise CorruptCacheError(f"The cached dataset in {folder} has an unreadable manifest "
                                 f"({err}). Rebuild it with {rebuild_hint}.") from err
+    _check_manifest(manifest, folder, rebuild_hint)
     for name, checksum in manifest["files"].items():
         path = folder / name
         if not path.is_file():
@@ -66,12 +82,38 @@ def verify(folder, rebuild_hint):
     return manifest
 
 
+def _check_manifest(manifest, folder, rebuild_hint):
+    """A manifest is an object whose "files" maps each file's name to its SHA-256 (a string)."""
+    files = manifest.get("files") if isinstance(manifest, dict) else None
+    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                              for k, v in files.items()):
+        got = validation.describe(manifest if not isinstance(manifest, dict) else files)
+        raise CorruptCacheError(f"The cached dataset in {folder} has a damaged manifest (its "
+                                f"'files' must map each file to its checksum, got {got}). "
+                                f"Rebuild it with {rebuild_hint}.")
+
+
+def _writable(path):
+    """Create ``path`` (and its parents); an OSError becomes one sentence naming MINNORM_DATA
+    (found by writing, not by os.access: root passes os.access everywhere)."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as err:
+        raise validation.refuse(
+            "MINNORM_DATA", f"a writable directory ({_CACHE})",
+            validation.errors.shown(f"{str(path)!r} ({err.strerror or err})")) from None
+
+
 def build_into_cache(target, build, *, verbose=True, what="the course dataset", seconds=30):
     """Run ``build(folder)`` (returns build metadata) in a temporary folder, then move it to target.
 
     The folder appears under its final name only when the build and its manifest are complete.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    validation.check_writable_dir(target.parent, "MINNORM_DATA", purpose=_CACHE)
+    _writable(target.parent)
     tmp = target.parent / f".building-{target.name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()

@@ -5,6 +5,7 @@ import json
 import mne
 import numpy as np
 
+from .. import validation
 from . import _build
 from . import _simulate as sim
 from ._anatomy import SUBJECT
@@ -58,8 +59,10 @@ def load_course_data(*, spacing="ico4", rebuild=False, seed=0, verbose=True):
         visual/right, somato/right), ``.noise_cov``, ``.fwd`` (free orientation), ``.info``,
         ``.subject``, ``.subjects_dir``, ``.truth``; ``.describe()`` for the numbers.
     """
-    if spacing not in SPACINGS:
-        raise ValueError(f"spacing must be one of {sorted(SPACINGS)}, got {spacing!r}")
+    spacing = validation.check_option(spacing, "spacing", SPACINGS)
+    rebuild = validation.check_bool(rebuild, "rebuild")
+    seed = validation.check_int(seed, "seed", low=0)
+    verbose = validation.check_bool(verbose, "verbose")
     folder = course_folder(spacing, seed)
     if rebuild or not (folder / "manifest.json").is_file():
         build_into_cache(folder, lambda tmp: _build.build(tmp, spacing=spacing, seed=seed),

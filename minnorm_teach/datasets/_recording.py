@@ -13,6 +13,7 @@ from pathlib import Path
 import mne
 import numpy as np
 
+from .. import validation
 from . import _headmodel as head
 from ._anatomy import SUBJECT, write_subjects_dir
 from ._cache import DATASET_VERSION, build_into_cache, cache_dir, float64_forward, verify
@@ -90,6 +91,8 @@ def load_recording(*, rebuild=False, verbose=True):
     cortex in this head (built on first use, about a minute, then cached); ``raw``, ``epochs``
     and ``truth`` are None. ``build_info`` holds the coregistration error and the conductor.
     """
+    rebuild = validation.check_bool(rebuild, "rebuild")
+    verbose = validation.check_bool(verbose, "verbose")
     folder = recording_folder()
     if rebuild or not (folder / "manifest.json").is_file():
         build_into_cache(folder, build_recording, verbose=verbose,

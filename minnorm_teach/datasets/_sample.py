@@ -1,10 +1,12 @@
 """MNE's sample dataset, read the way MNE's tutorial "Source localization with MNE, dSPM,
 sLORETA, and eLORETA" reads it, into the course's CourseData structure."""
 
+import os
 from pathlib import Path
 
 import mne
 
+from .. import validation
 from . import _simulate as sim
 from ._build import shrunk_covariance
 from ._cache import float64_forward
@@ -21,6 +23,9 @@ def sample_folder(data_path=None):
     Found like MNE finds it: ``data_path``, else $MNE_DATASETS_SAMPLE_PATH or MNE's config
     (the folder that contains ``MNE-sample-data``); never downloads, never writes MNE's config.
     """
+    if data_path is not None and not isinstance(data_path, str | os.PathLike):
+        raise validation.refuse_type("data_path", "None or a path (str or pathlib.Path)",
+                                     data_path)
     if data_path is None:
         data_path = mne.datasets.sample.data_path(download=False, update_path=False)
     meg = Path(data_path) / "MEG" / "sample" if data_path else None

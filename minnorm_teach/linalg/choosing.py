@@ -13,9 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from .. import validation
+from ..validation.errors import shown
 from .generalized import _as_eps, _as_lead_field
-from .svd import _as_svd
-from .tikhonov import filter_factors, tikhonov_norms
+from .tikhonov import _checked, _norms, filter_factors
 
 __all__ = ["LCurve", "GCV", "l_curve", "discrepancy_principle", "gcv", "lambda2_from_snr",
            "brainstorm_lambda", "lambda2_from_brainstorm_snr", "lambda2_from_fieldtrip"]
@@ -43,11 +44,12 @@ def l_curve(L, b, eps):
     Hansen's L-curve criterion. Not in MNE or Brainstorm (both fix eps from an SNR); invertmeeg
     offers it. ``eps`` must be an increasing grid (e.g. ``np.geomspace``) of >= 5 values.
     """
+    usv, b = _checked(L, b)
     eps = _as_eps(eps)
     if eps.ndim != 1 or len(eps) < 5 or np.any(np.diff(eps) <= 0):
-        raise ValueError(f"eps must be an increasing 1-D grid of at least 5 values, but got "
-                         f"shape {eps.shape}")
-    residual, solution = tikhonov_norms(L, b, eps)
+        raise validation.refuse("eps", "an increasing 1-D grid of at least 5 values",
+                                shown(f"shape {eps.shape}"), "e.g. np.geomspace(1e-4, 10, 30)")
+    residual, solution = _norms(usv, b, eps)
     t = np.log(eps)
     x, y = np.log(residual), np.log(solution)
     dx, dy = np.gradient(x, t), np.gradient(y, t)
@@ -67,21 +69,32 @@ def discrepancy_principle(L, b, noise_norm, *, eps_range=(1e-12, 1e12)):
     norm of the noise, e.g. sqrt(n_nzero * n_times) for whitened data. MNE's
     ``estimate_snr`` uses a chi-squared version of the same idea.
     """
-    usv = _as_svd(L)
-    noise_norm = float(noise_norm)
+    usv, b = _checked(L, b)
+    noise_norm = validation.check_real(noise_norm, "noise_norm", low=0, low_open=True)
+    lo, hi = _eps_range(eps_range)
     scale = usv.s[0] ** 2
-    lo, hi = (np.log(scale * e) for e in eps_range)
+    lo, hi = np.log(scale * lo), np.log(scale * hi)
 
     def gap(log_eps):
-        return tikhonov_norms(usv, b, np.exp(log_eps))[0] - noise_norm
+        return _norms(usv, b, np.exp(np.asarray(log_eps)))[0] - noise_norm
 
     g_lo, g_hi = gap(lo), gap(hi)
     if not g_lo <= 0 <= g_hi:
         rho_lo, rho_hi = g_lo + noise_norm, g_hi + noise_norm
-        raise ValueError(f"noise_norm = {noise_norm:.3e} is outside the reachable residual "
-                         f"norms [{rho_lo:.3e}, {rho_hi:.3e}]: the residual cannot be pushed "
-                         f"below the part of b outside the range of L, nor above ||b||")
+        raise validation.refuse(
+            "noise_norm", f"within the reachable residual norms [{rho_lo:.3e}, {rho_hi:.3e}]",
+            noise_norm, "the residual cannot be pushed below the part of b outside the range "
+                        "of L, nor above ||b||")
     return float(np.exp(brentq(gap, lo, hi, xtol=1e-12)))
+
+
+def _eps_range(eps_range):
+    """(lo, hi) with 0 < lo < hi, relative to s_max^2."""
+    if not isinstance(eps_range, tuple | list) or len(eps_range) != 2:
+        raise validation.refuse_type("eps_range", "a pair (lo, hi) of numbers", eps_range)
+    lo = validation.check_real(eps_range[0], "eps_range[0]", low=0, low_open=True)
+    hi = validation.check_real(eps_range[1], "eps_range[1]", low=lo, low_open=True)
+    return lo, hi
 
 
 @dataclass(frozen=True)
@@ -105,14 +118,13 @@ def gcv(L, b, eps, *, n_data=None):
     data, the null directions of L count as free residual dimensions and GCV -> 0 as eps -> 0.
     invertmeeg's default rule; not in MNE or Brainstorm.
     """
-    usv = _as_svd(L)
+    usv, b = _checked(L, b)
     eps = _as_eps(eps)
     n_channels = usv.U.shape[0]
-    n_data = n_channels if n_data is None else int(n_data)
-    if not 0 < n_data <= n_channels:
-        raise ValueError(f"n_data must be between 1 and {n_channels} (channels), "
-                         f"but got {n_data}")
-    residual, _ = tikhonov_norms(usv, b, eps)
+    n_data = n_channels if n_data is None else validation.check_int(
+        n_data, "n_data", low=1, high=n_channels, hint="the dimension of the data space "
+                                                        "(n_channels, or the rank)")
+    residual, _ = _norms(usv, b, eps)
     dof = n_data - np.sum(filter_factors(usv.s[:n_data], eps), axis=-1)
     score = residual ** 2 / dof ** 2
     return GCV(eps=eps, score=score, eps_best=float(np.ravel(eps)[np.argmin(score)]))
@@ -121,9 +133,12 @@ def gcv(L, b, eps, *, n_data=None):
 def lambda2_from_snr(snr):
     """lambda2 = 1 / snr^2 (MNE-Python; snr is the amplitude SNR of the whitened data;
     3 for evoked responses, 1 for raw data and single trials)."""
-    snr = np.asarray(snr, dtype=float)
-    if np.any(~np.isfinite(snr) | (snr <= 0)):
-        raise ValueError(f"snr must be finite and > 0, but got {snr}")
+    if not isinstance(snr, np.ndarray | list | tuple):
+        return 1.0 / validation.check_real(snr, "snr", low=0, low_open=True) ** 2
+    snr = validation.as_real_array(snr, "snr")
+    bad = ~np.isfinite(snr) | (snr <= 0)
+    if np.any(bad):
+        raise validation.refuse("snr", "finite and > 0 (every value)", shown(f"{snr[bad][:3]}"))
     return 1.0 / snr ** 2
 
 
@@ -134,7 +149,8 @@ def brainstorm_lambda(L, snr):
     runs over all n_channels eigenvalues, zeros included.
     """
     L = _as_lead_field(L)
-    return float(snr) ** 2 * L.shape[0] / np.sum(L ** 2)
+    snr = validation.check_real(snr, "snr", low=0, low_open=True)
+    return snr ** 2 * L.shape[0] / np.sum(L ** 2)
 
 
 def lambda2_from_brainstorm_snr(snr, n_nzero, n_channels):
@@ -144,9 +160,9 @@ def lambda2_from_brainstorm_snr(snr, n_nzero, n_channels):
     eps = 1 / Lambda = n_nzero / (n_channels snr^2). Equal to 1/snr^2 only when the noise
     covariance has full rank (n_nzero = n_channels).
     """
-    if not 0 < n_nzero <= n_channels:
-        raise ValueError(f"need 0 < n_nzero <= n_channels, but got n_nzero={n_nzero}, "
-                         f"n_channels={n_channels}")
+    n_channels = validation.check_int(n_channels, "n_channels", low=1)
+    n_nzero = validation.check_int(n_nzero, "n_nzero", low=1, high=n_channels,
+                                   hint="the rank of the whitened noise, at most n_channels")
     return float(n_nzero * lambda2_from_snr(snr) / n_channels)
 
 
@@ -158,7 +174,6 @@ def lambda2_from_fieldtrip(lam, *, prewhiten=True):
     the source scaling tr(A R A^T) = tr(C) matches MNE's, e.g. for a white C; close otherwise).
     The tutorial value ``lambda = 3`` (prewhitened) is MNE lambda2 = 3, i.e. SNR = 0.58, not 3.
     """
-    lam = float(lam)
-    if not np.isfinite(lam) or lam < 0:
-        raise ValueError(f"FieldTrip lambda must be finite and >= 0, but got {lam}")
+    lam = validation.check_real(lam, "lam", low=0, hint="FieldTrip's cfg.mne.lambda")
+    prewhiten = validation.check_bool(prewhiten, "prewhiten")
     return lam if prewhiten else lam ** 2

@@ -9,46 +9,49 @@ Arrays in, arrays out (no MNE here). ``L`` lead field (n_channels, n_sources), `
 
 import numpy as np
 
+from .. import validation
+from ..validation.errors import shown
+
 __all__ = ["minimum_norm_pinv", "projector"]
 
 
 # ----------------------------------------------------------------------------- boundary checks
 def _as_lead_field(L, name="L"):
-    L = np.asarray(L)
-    if L.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D (n_channels, n_sources) matrix, "
-                         f"but it has shape {L.shape}")
-    if not np.issubdtype(L.dtype, np.number) or np.iscomplexobj(L):
-        raise TypeError(f"{name} must hold real numbers, but its dtype is {L.dtype}")
-    L = L.astype(float, copy=False)
-    if not np.all(np.isfinite(L)):
-        raise ValueError(f"{name} contains {np.sum(~np.isfinite(L))} NaN or infinite entries")
-    return L
+    """A real, finite (n_channels, n_sources) matrix as float64 (minnorm_teach.validation)."""
+    L = validation.as_real_array(L, name, ndim=2, shape_text="(n_channels, n_sources)")
+    return validation.check_finite(L, name, labels=("row", "column"))
 
 
-def _as_data(b, n_channels, name="b"):
-    b = np.asarray(b)
-    if b.ndim not in (1, 2):
-        raise ValueError(f"{name} must be (n_channels,) or (n_channels, n_times), "
-                         f"but it has shape {b.shape}")
-    if b.shape[0] != n_channels:
-        raise ValueError(f"the lead field has {n_channels} rows (channels) but {name} has "
-                         f"{b.shape[0]} channels (shape {b.shape})")
-    b = b.astype(float)
-    if not np.all(np.isfinite(b)):
-        raise ValueError(f"{name} contains {np.sum(~np.isfinite(b))} NaN or infinite entries")
-    return b
+def _as_data(b, n_channels, name="b", *, n_sources=None, L_name="L"):
+    """b (n_channels,) or (n_channels, n_times), real and finite, against L's rows."""
+    b = validation.as_real_array(b, name, ndim=(1, 2), shape_text="(n_channels, n_times)")
+    hint = ""
+    if n_sources == b.shape[0] != n_channels:
+        hint = (f"{L_name} looks transposed (its {n_sources} columns match {name}): pass "
+                f"{L_name} with shape (n_channels, n_sources)")
+    validation.check_rows_match(L_name, n_channels, "rows", name, b.shape[0], "channels",
+                                hint=hint)
+    return validation.check_finite(b, name, labels=("channel", "sample"))
+
+
+_EPS_ZERO = ("eps = 0 is the unregularised pseudo-inverse: use minimum_norm_pinv or "
+             "truncated_svd_kernel")
 
 
 def _as_eps(eps, *, allow_zero=False, name="eps"):
-    eps = np.asarray(eps, dtype=float)
-    bad = ~np.isfinite(eps) | (eps < 0) | ((eps == 0) & (not allow_zero))
+    """eps: a number or an array (a grid) of finite values > 0 (>= 0 with allow_zero)."""
+    expected = f"finite and {'>=' if allow_zero else '>'} 0"
+    if not isinstance(eps, np.ndarray | list | tuple):
+        hint = _EPS_ZERO if eps == 0 and not allow_zero else ""
+        return np.asarray(validation.check_real(eps, name, low=0, low_open=not allow_zero,
+                                                hint=hint))
+    arr = validation.as_real_array(eps, name)
+    bad = ~np.isfinite(arr) | (arr < 0) | ((arr == 0) & (not allow_zero))
     if np.any(bad):
-        need = ">= 0" if allow_zero else "> 0 (eps = 0 is the unregularised pseudo-inverse: " \
-                                          "use minimum_norm_pinv or truncated_svd_kernel)"
-        raise ValueError(f"{name} must be finite and {need}, but got {eps[bad].ravel()[:3]}")
-    return eps
-
+        hint = _EPS_ZERO if not allow_zero and np.any(arr == 0) else ""
+        raise validation.refuse(name, f"{expected} (every value)",
+                                shown(f"{arr[bad].ravel()[:3]}"), hint)
+    return arr
 
 
 def projector(vectors):
@@ -82,20 +85,21 @@ def minimum_norm_pinv(L):
     L = _as_lead_field(L)
     n_channels, n_sources = L.shape
     if n_channels > n_sources:
-        raise ValueError(f"L has {n_channels} channels but only {n_sources} sources: the system "
-                         f"is overdetermined; the minimum-norm pseudo-inverse needs "
-                         f"n_channels <= n_sources (use least squares instead)")
+        raise validation.InputValueError(
+            f"L has {n_channels} channels but only {n_sources} sources: the system is "
+            f"overdetermined; the minimum-norm pseudo-inverse needs n_channels <= n_sources "
+            f"(use least squares instead)", argument="L")
     G = L @ L.T
     lam = np.linalg.eigvalsh(G)                   # eigenvalues of G = squared singular values
     tol = lam[-1] * n_channels * np.finfo(float).eps
     rank = int(np.sum(lam > tol))
     if rank < n_channels:
-        raise ValueError(f"G = L L^T is singular: L has rank {rank} < {n_channels} channels "
-                         f"(smallest/largest eigenvalue of G = {lam[0] / lam[-1]:.1e}), e.g. "
-                         f"after an average reference or SSP projector, or with mixed units. "
-                         f"Regularise with tikhonov_kernel(L, eps) (eps > 0), or drop the zero "
-                         f"singular values with truncated_svd_kernel(L, {rank}) "
-                         f"(= numpy.linalg.pinv(L)).")
+        raise validation.InputValueError(
+            f"G = L L^T is singular: L has rank {rank} < {n_channels} channels "
+            f"(smallest/largest eigenvalue of G = {lam[0] / lam[-1]:.1e}), e.g. after an "
+            f"average reference or SSP projector, or with mixed units. Regularise with "
+            f"tikhonov_kernel(L, eps) (eps > 0), or drop the zero singular values with "
+            f"truncated_svd_kernel(L, {rank}) (= numpy.linalg.pinv(L)).", argument="L")
     return np.linalg.solve(G, L).T
 
 

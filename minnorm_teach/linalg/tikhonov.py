@@ -15,6 +15,7 @@ MNE's ``lambda2``.
 
 import numpy as np
 
+from .. import validation
 from .generalized import _as_data, _as_eps, _as_lead_field
 from .svd import _as_svd
 
@@ -34,12 +35,22 @@ def tikhonov_kernel(L, eps, *, form="sensor"):
     """
     L = _as_lead_field(L)
     eps = float(_as_eps(eps))
+    form = validation.check_option(form, "form", ("sensor", "source"))
     n_channels, n_sources = L.shape
     if form == "sensor":
         return np.linalg.solve(L @ L.T + eps * np.eye(n_channels), L).T
-    if form == "source":
-        return np.linalg.solve(L.T @ L + eps * np.eye(n_sources), L.T)
-    raise ValueError(f"form must be 'sensor' or 'source', but got {form!r}")
+    return np.linalg.solve(L.T @ L + eps * np.eye(n_sources), L.T)
+
+
+def _as_singular_values(s):
+    """s: a real, finite 1-D array of singular values (>= 0)."""
+    s = validation.as_real_array(s, "s", ndim=1, shape_text="(k,)")
+    validation.check_finite(s, "s", labels=("component",))
+    if np.any(s < 0):
+        raise validation.refuse("s", "singular values (every value >= 0)",
+                                validation.errors.shown(f"{s.min():.3g} at component "
+                                                        f"{int(np.argmin(s))}"))
+    return s
 
 
 def filter_factors(s, eps):
@@ -49,7 +60,7 @@ def filter_factors(s, eps):
     pseudo-inverse (f = 1 where s > 0). Shape (k,) for a scalar eps, (n_eps, k) for an array.
     MNE: ``sing * reginv`` (used for the explained variance).
     """
-    s = np.asarray(s, dtype=float)
+    s = _as_singular_values(s)
     eps = _as_eps(eps, allow_zero=True)
     s2 = s ** 2
     denom = s2 + eps[..., None]
@@ -63,12 +74,14 @@ def regularised_inverse(s, eps, *, rank=None):
     ``rank``, components i >= rank get gamma_i = 0: beyond the rank of the noise covariance
     they carry no information (MNE inverts only its first ``n_nzero`` components).
     """
-    s = np.asarray(s, dtype=float)
+    s = _as_singular_values(s)
     eps = _as_eps(eps, allow_zero=True)
+    if rank is not None:
+        rank = validation.check_int(rank, "rank", low=0)
     denom = s ** 2 + eps[..., None]
     gamma = np.divide(s, denom, out=np.zeros(np.broadcast(s, denom).shape), where=denom > 0)
     if rank is not None:
-        gamma[..., int(rank):] = 0.0
+        gamma[..., rank:] = 0.0
     return gamma
 
 
@@ -86,11 +99,10 @@ def svd_kernel(L, eps):
 
 def truncated_filter_factors(s, k):
     """f_i = 1 for i < k, 0 otherwise: truncated SVD as a (hard) filter."""
-    s = np.asarray(s, dtype=float)
-    if not 1 <= int(k) <= len(s):
-        raise ValueError(f"k must be between 1 and {len(s)} (number of singular values), "
-                         f"but got {k}")
-    return (np.arange(len(s)) < int(k)).astype(float)
+    s = _as_singular_values(s)
+    k = validation.check_int(k, "k", low=1, high=len(s),
+                             hint="k counts the singular values kept")
+    return (np.arange(len(s)) < k).astype(float)
 
 
 def truncated_svd_kernel(L, k):
@@ -98,6 +110,7 @@ def truncated_svd_kernel(L, k):
 
     k = rank(L) gives numpy.linalg.pinv(L). Compare with Tikhonov's smooth filter.
     """
+    validation.check_int(k, "k", low=1)
     usv = _as_svd(L)
     keep = truncated_filter_factors(usv.s, k) > 0
     if np.any(usv.s[keep] <= 0):
@@ -115,9 +128,7 @@ def brainstorm_kernel(L, snr):
     = trace(L L^T) / (n_channels snr^2) (see :func:`brainstorm_lambda`).
     """
     L = _as_lead_field(L)
-    snr = float(snr)
-    if not np.isfinite(snr) or snr <= 0:
-        raise ValueError(f"snr must be finite and > 0, but got {snr}")
+    snr = validation.check_real(snr, "snr", low=0, low_open=True)
     SL2, UL = np.linalg.eigh(L @ L.T)             # [UL, SL2] = svd(L*L'); SL2 = diag(SL2)
     Lambda = snr ** 2 / np.mean(SL2)              # Lambda = SNR^2 / mean(SL.^2)
     middle = (UL / (Lambda * SL2 + 1)) @ UL.T     # UL * diag(1./(Lambda*SL2 + 1)) * UL'
@@ -129,7 +140,6 @@ def brainstorm_kernel(L, snr):
 def _projections(usv, b):
     """beta = U^T b and the squared norm of b outside the column space of U, per time summed."""
     n_channels, k = usv.U.shape
-    b = _as_data(b, n_channels)
     beta = usv.U.T @ b
     # U square: b lies in its span exactly (no cancellation error); otherwise ||b - U U^T b||^2
     outside = 0.0 if k == n_channels else float(np.sum((b - usv.U @ beta) ** 2))
@@ -137,9 +147,15 @@ def _projections(usv, b):
     return beta, beta2, outside
 
 
+def _checked(L, b):
+    """(SVD of L, b checked against it): the boundary of every function of L and b."""
+    usv = _as_svd(L)
+    return usv, _as_data(b, usv.U.shape[0], n_sources=usv.V.shape[0])
+
+
 def svd_solution(L, b, eps):
     """j_hat = V diag(gamma) U^T b, gamma = s / (s^2 + eps): the Tikhonov estimate from the SVD."""
-    usv = _as_svd(L)
+    usv, b = _checked(L, b)
     beta, _, _ = _projections(usv, b)
     gamma = regularised_inverse(usv.s, _as_eps(eps))
     return usv.V @ (gamma[:, None] * beta if beta.ndim == 2 else gamma * beta)
@@ -154,9 +170,13 @@ def tikhonov_norms(L, b, eps):
     (Frobenius norms over time for a (n_channels, n_times) b). Returns (residual_norm,
     solution_norm), each shaped like eps.
     """
-    usv = _as_svd(L)
+    usv, b = _checked(L, b)
+    return _norms(usv, b, _as_eps(eps, allow_zero=True))
+
+
+def _norms(usv, b, eps):
+    """tikhonov_norms on checked inputs (usv an SVD, b real and finite, eps an array)."""
     _, beta2, outside = _projections(usv, b)
-    eps = _as_eps(eps, allow_zero=True)
     f = filter_factors(usv.s, eps)
     gamma = regularised_inverse(usv.s, eps)
     residual = np.sqrt(np.sum((1 - f) ** 2 * beta2, axis=-1) + outside)

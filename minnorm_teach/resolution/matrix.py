@@ -9,8 +9,9 @@ at k. :func:`make_inverse_resolution_matrix` mirrors MNE's function of the same 
 
 import numpy as np
 
+from .. import validation
 from ..lead_field import is_fixed, surface_lead_field, xyz_lead_field
-from ..noise_norm import prepare_kernel
+from ..noise_norm import INVERSE_METHODS, prepare_kernel
 
 __all__ = ["source_positions", "resolution_matrix", "rectify", "point_spread", "cross_talk",
            "inverse_matrix", "make_inverse_resolution_matrix"]
@@ -31,11 +32,15 @@ def resolution_matrix(K, L):
     L : array, (n_channels, n_dipoles_fwd)
         Lead field on the same channels, same order.
     """
-    K, L = np.asarray(K), np.asarray(L)
-    if K.ndim != 2 or L.ndim != 2 or K.shape[1] != L.shape[0]:
-        raise ValueError(f"K has shape {K.shape} and L has shape {L.shape}: K needs one "
-                         f"column per channel of L ({L.shape[0] if L.ndim == 2 else '?'})")
-    return K @ L
+    K = validation.as_real_array(K, "K", ndim=2, shape_text="(n_dipoles, n_channels)")
+    L = validation.as_real_array(L, "L", ndim=2, shape_text="(n_channels, n_dipoles)")
+    hint = ""
+    if L.shape[1] == K.shape[1] != L.shape[0]:
+        hint = "L looks transposed: pass L with shape (n_channels, n_dipoles)"
+    validation.check_rows_match("K", K.shape[1], "columns (channels)", "L", L.shape[0], "rows",
+                                hint=hint)
+    validation.check_finite(K, "K", labels=("row", "column"))
+    return K @ validation.check_finite(L, "L", labels=("row", "column"))
 
 
 def rectify(resmat):
@@ -43,32 +48,37 @@ def rectify(resmat):
 
     MNE: ``_rectify_resolution_matrix``. A square matrix is returned unchanged.
     """
+    resmat = validation.as_real_array(resmat, "resmat", ndim=2,
+                                      shape_text="(n_orient * n_sources, n_sources)")
     n_rows, n_cols = resmat.shape
     if n_rows == n_cols:
         return resmat
     if n_rows < n_cols or n_rows % n_cols:
-        raise ValueError(f"resmat has shape {resmat.shape}: expected n_orient * n rows for n "
-                         f"columns (a fixed-orientation forward model)")
+        raise validation.refuse("resmat", "n_orient * n rows for n columns (a fixed-orientation "
+                                          "forward model)",
+                                validation.errors.shown(f"shape {resmat.shape}"))
     n_orient = n_rows // n_cols
     return np.sqrt(np.sum(resmat.reshape(n_cols, n_orient, n_cols) ** 2, axis=1))
 
 
 def _columns(resmat, function):
     """The functions as columns: rectified resmat (PSFs) or its transpose (CTFs)."""
-    if function not in ("psf", "ctf"):
-        raise ValueError(f"function must be 'psf' (columns) or 'ctf' (rows), got {function!r}")
-    F = rectify(np.asarray(resmat))
+    function = validation.check_option(function, "function", ("psf", "ctf"),
+                                       hint="'psf' (columns) or 'ctf' (rows)")
+    F = rectify(resmat)
     return F if function == "psf" else F.T
 
 
 def point_spread(resmat, k):
     """PSF of source k: |column k| per location, (n_sources,)."""
-    return np.abs(_columns(resmat, "psf")[:, k])
+    F = _columns(resmat, "psf")
+    return np.abs(F[:, validation.check_int(k, "k", low=0, high=F.shape[1] - 1)])
 
 
 def cross_talk(resmat, k):
     """CTF of source k: |row k| per location, (n_sources,) (for a square resmat)."""
-    return np.abs(_columns(resmat, "ctf")[:, k])
+    F = _columns(resmat, "ctf")
+    return np.abs(F[:, validation.check_int(k, "k", low=0, high=F.shape[1] - 1)])
 
 
 
@@ -85,6 +95,9 @@ def inverse_matrix(inv, method="dSPM", lambda2=1.0 / 9.0):
     head coordinates (x, y, z), as MNE's ``apply_inverse(..., pick_ori="vector")`` of an
     identity "evoked" (what ``make_inverse_resolution_matrix`` does).
     """
+    validation.check_inverse_operator(inv)
+    method = validation.check_option(method, "method", INVERSE_METHODS)
+    lambda2 = validation.check_real(lambda2, "lambda2", low=0, hint="1 / SNR^2, e.g. 1 / 9")
     kernel = prepare_kernel(inv, lambda2, method, 1)
     M = kernel.K
     if kernel.noise_norm is not None:
@@ -119,5 +132,13 @@ def make_inverse_resolution_matrix(fwd, inv, method="dSPM", lambda2=1.0 / 9.0, *
     coordinates for a loose inverse (normals of ``use_cps``, MNE's default True), in x, y, z
     for a free one, as MNE matches them.
     """
-    L = _forward_lead_field(fwd, inv, use_cps)
+    validation.check_forward(fwd)
+    validation.check_inverse_operator(inv)
+    method = validation.check_option(method, "method", INVERSE_METHODS)
+    lambda2 = validation.check_real(lambda2, "lambda2", low=0, hint="1 / SNR^2, e.g. 1 / 9")
+    validation.check_channels_present(
+        fwd["sol"]["row_names"], inv.ch_names,
+        validation.channel_types(inv.info, inv.ch_names), data_name="fwd",
+        needed_name="the inverse operator", hint="make the forward for the inverse's info")
+    L = _forward_lead_field(fwd, inv, validation.check_bool(use_cps, "use_cps"))
     return resolution_matrix(inverse_matrix(inv, method, lambda2), L)

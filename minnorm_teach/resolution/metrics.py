@@ -21,6 +21,7 @@ import mne
 import numpy as np
 from tqdm import tqdm
 
+from .. import validation
 from .matrix import _columns, source_positions
 
 __all__ = ["METRICS", "peak_localisation_error", "centre_of_gravity_error", "spatial_deviation",
@@ -31,12 +32,20 @@ METRICS = ("peak_err", "cog_err", "sd_ext", "maxrad_ext", "peak_amp", "sum_amp")
 CHUNK = 256          # rows or columns per step of the blocked loops
 
 
+def _as_functions(F):
+    """F (n_locations, n_functions): PSFs or CTFs as columns, real and finite."""
+    F = validation.as_real_array(F, "F", ndim=2, shape_text="(n_locations, n_functions)")
+    return validation.check_finite(F, "F", labels=("location", "function"))
+
+
 def _check_positions(F, positions):
-    positions = np.asarray(positions, dtype=float)
+    positions = validation.as_real_array(positions, "positions", ndim=2,
+                                         shape_text="(n_sources, 3)")
     if positions.shape != (F.shape[0], 3):
-        raise ValueError(f"positions has shape {positions.shape} but the resolution matrix "
-                         f"has {F.shape[0]} source locations: expected ({F.shape[0]}, 3)")
-    return positions
+        raise validation.InputValueError(
+            f"positions has shape {positions.shape} but the resolution matrix has "
+            f"{F.shape[0]} source locations: expected ({F.shape[0]}, 3)", argument="positions")
+    return validation.check_finite(positions, "positions", labels=("source", "axis"))
 
 
 def _chunks(n, progress, desc):
@@ -72,6 +81,7 @@ def _column_sums(A, X):
 
 def peak_localisation_error(F, positions):
     """||r_{argmax_i |F_ik|} - r_k|| per column k, (n,) in the units of positions."""
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     return _peak_error(np.abs(F), positions)
 
@@ -82,6 +92,7 @@ def _peak_error(A, positions):
 
 def centre_of_gravity_error(F, positions):
     """||sum_i |F_ik| r_i / sum_i |F_ik| - r_k|| per column k."""
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     return _cog_error(np.abs(F), positions)
 
@@ -109,6 +120,7 @@ def spatial_deviation(F, positions):
     Expanding ||r_i - r_k||^2 = |r_i|^2 - 2 r_i . r_k + |r_k|^2 turns the sum into weighted
     sums of |r_i|^2 and r_i over each column of F^2: one matrix product, F^2^T [|r|^2, r].
     """
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     sq = np.sum(positions ** 2, axis=1)
     F2 = np.square(F)
@@ -124,7 +136,10 @@ def max_radius(F, positions, threshold=0.5, *, progress=False):
     Needs every distance ||r_i - r_k||, so it runs over blocks of CHUNK columns
     (``progress=True``: with a progress bar).
     """
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
+    threshold = validation.check_real(threshold, "threshold", low=0, high=1, low_open=True)
+    progress = validation.check_bool(progress, "progress")
     n = F.shape[1]
     radius = np.empty(n)
     for start in _chunks(n, progress, "maximum radius"):
@@ -138,13 +153,13 @@ def max_radius(F, positions, threshold=0.5, *, progress=False):
 
 def peak_amplitude(F):
     """max_i |F_ik| / max over k of the same, per column k."""
-    peak = np.max(np.abs(F), axis=0)
+    peak = np.max(np.abs(_as_functions(F)), axis=0)
     return peak / peak.max()
 
 
 def sum_amplitude(F):
     """sum_i |F_ik| / max over k of the same, per column k."""
-    total = np.sum(np.abs(F), axis=0)
+    total = np.sum(np.abs(_as_functions(F)), axis=0)
     return total / total.max()
 
 
@@ -182,6 +197,7 @@ def compute_metrics(resmat, positions, function="psf"):
     function : {"psf", "ctf"}
     """
     F = _columns(resmat, function)
+    F = _as_functions(F)
     positions = _check_positions(F, positions)
     A = np.abs(F)                                  # |F| once, in F's memory order
     return ResolutionMetrics(function=function, peak_err=_peak_error(A, positions),
@@ -203,15 +219,16 @@ def resolution_metrics(resmat, src, function="psf", metric="peak_err", threshold
     instead (``locations[np.where(...), :]`` adds an axis, so its ``sum(..., 1)`` runs over
     the locations); the two differ (by up to 79% of the largest value on the course data).
     """
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    validation.check_instance(src, "src", "SourceSpaces")
+    metric = validation.check_option(metric, "metric", METRICS)
+    function = validation.check_option(function, "function", ("psf", "ctf"))
+    threshold = validation.check_real(threshold, "threshold", low=0, high=1, low_open=True)
     if src.kind != "surface":
-        raise ValueError(f"resolution metrics need a surface source space, got {src.kind!r}")
+        raise validation.refuse("src", "a surface source space", src.kind)
     positions = source_positions(src)
     if metric in ("peak_amp", "sum_amp"):     # MNE does not combine rows here
-        if function not in ("psf", "ctf"):
-            raise ValueError(f"function must be 'psf' or 'ctf', got {function!r}")
-        F = np.asarray(resmat) if function == "psf" else np.asarray(resmat).T
+        F = validation.as_real_array(resmat, "resmat", ndim=2)
+        F = F if function == "psf" else F.T
         values = peak_amplitude(F) if metric == "peak_amp" else sum_amplitude(F)
     else:
         F = _columns(resmat, function)

@@ -6,6 +6,8 @@ Array level (alpha in whitened data units):
 :mod:`.stft` (tight-frame Gabor dictionary), :mod:`.tf` (TF-MxNE).
 MNE edge: :mod:`.gain` (the whitened, weighted gain, :func:`prepare_sparse_gain`) and the
 mirrors (alpha in percent of alpha_max) :func:`mixed_norm`, :func:`tf_mixed_norm`.
+Input checks: :mod:`.checks` (the array problem and the settings that bound every solve),
+:mod:`.edge` (the mirrors' MNE objects, options, data and units).
 """
 
 from .gain import SparseGain, prepare_sparse_gain

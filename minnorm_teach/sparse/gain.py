@@ -21,13 +21,13 @@ The source weighting sqrt(R) (times w) turns the solvers' j into amplitudes: j_A
 """
 
 from dataclasses import dataclass, field
-from numbers import Real
 
 import mne
 import numpy as np
 
-from .. import priors, whitening
+from .. import priors, validation, whitening
 from ..lead_field import fixed_lead_field, is_fixed, surface_lead_field
+from .edge import SPARSE_DEPTH
 
 __all__ = ["SparseGain", "prepare_sparse_gain", "sparse_loose", "sparse_channels",
            "oriented_lead_field", "location_weights"]
@@ -55,23 +55,9 @@ class SparseGain:
 def sparse_loose(loose, forward):
     """MNE's ``loose`` for the sparse solvers: "auto" is 0.2 on a cortical surface source
     space and 1 (free) otherwise; loose = 0 is a fixed orientation."""
-    kinds = {s["type"] for s in forward["src"]}
-    if isinstance(loose, str):
-        if loose != "auto":
-            raise ValueError(f"loose must be a number in [0, 1] or 'auto', got {loose!r}")
-        loose = 0.2 if kinds == {"surf"} else 1.0
-    if not isinstance(loose, Real):
-        raise TypeError(f"loose must be a number in [0, 1] or 'auto', got {loose!r}")
-    loose = float(loose)
-    if not 0.0 <= loose <= 1.0:
-        raise ValueError(f"loose must be between 0 and 1 (variance of the tangential "
-                         f"components), got {loose}")
-    if loose < 1.0 and not kinds <= {"surf", "discrete"}:
-        raise ValueError(f"loose < 1 needs cortical normals (a surface source space), got "
-                         f"source spaces of type {sorted(kinds)}; use loose=1")
+    loose = validation.check_loose(loose, validation.src_types(forward))
     if forward["source_ori"] == FIXED_ORI and loose > 0.0:
-        raise ValueError(f"the forward has a fixed orientation: only loose=0 is possible, "
-                         f"got loose={loose}")
+        raise validation.refuse("loose", "0 with a fixed-orientation forward", loose)
     return loose
 
 
@@ -86,13 +72,15 @@ def sparse_channels(info, forward, noise_cov):
     in_forward = set(forward["sol"]["row_names"])
     ch_names = [c for c in info["ch_names"] if c not in bads and c in in_forward]
     if not ch_names:
-        raise ValueError(f"no good channel of the data is in the forward (the data have "
-                         f"{len(info['ch_names'])} channels, the forward {len(in_forward)})")
-    missing = [c for c in ch_names if c not in noise_cov.ch_names]
-    if missing:
-        raise ValueError(f"{len(missing)} good channel(s) of the data are missing from the "
-                         f"noise covariance: {missing[:5]}; mark them bad or recompute the "
-                         f"covariance with them")
+        raise validation.refuse(
+            "info", "good channels that the forward solution has", validation.errors.shown(
+                f"none of its {len(info['ch_names'])} channels among the forward's "
+                f"{len(in_forward)}"), "make the forward solution for this info")
+    validation.check_channels_present(
+        noise_cov.ch_names, ch_names, validation.channel_types(info, ch_names),
+        data_name="noise_cov", needed_name="the gain (the good channels of info in the "
+                                           "forward)",
+        hint="mark them bad (info['bads']) or recompute the covariance with them")
     return ch_names
 
 
@@ -131,17 +119,18 @@ def location_weights(weights, weights_min, src):
                              "the forward's source space")
         weights = np.abs(weights.data).max(axis=1)
     elif not isinstance(weights, np.ndarray):
-        raise TypeError(f"weights must be None, an array or a SourceEstimate, got "
-                        f"{type(weights).__name__}")
+        raise validation.refuse_type("weights", "None, an array or a SourceEstimate", weights)
+    weights = validation.as_real_array(weights, "weights")
     if weights.shape != (n_sources,):
-        raise ValueError(f"weights must have one value per source location, {n_sources}, "
-                         f"got shape {weights.shape}")
+        raise validation.refuse("weights", f"one value per source location, {n_sources}",
+                                validation.errors.shown(f"shape {weights.shape}"))
+    validation.check_finite(weights, "weights", labels=("source",))
     w_max = weights.max()
     if not w_max > 0:
-        raise ValueError(f"the largest weight must be positive, got {w_max}")
+        raise validation.refuse("weights", "weights whose largest is positive", w_max)
     if weights_min > w_max:
-        raise ValueError(f"weights_min = {weights_min} is above the largest weight {w_max}: "
-                         f"no source would be kept")
+        raise validation.refuse("weights_min", f"at most the largest weight {w_max:g} (else no "
+                                               f"source would be kept)", weights_min)
     return weights / w_max, weights / w_max > weights_min / w_max
 
 
@@ -158,8 +147,12 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
     Inside the sparse solvers ``L`` is always this L_tilde (``SparseGain.L``) and ``b`` the
     whitened data ``SparseGain.W @ data``. ``use_cps``: see :func:`oriented_lead_field`.
     """
-    if depth is not None and not isinstance(depth, Real):
-        raise TypeError(f"depth must be a number (the exponent) or None, got {depth!r}")
+    validation.check_forward(forward, "forward")
+    validation.check_instance(info, "info", "Info")
+    validation.check_noise_cov(noise_cov, info=info)
+    depth = validation.check_depth(depth, kind="sparse", supported=SPARSE_DEPTH).exp
+    weights_min = validation.check_real(weights_min, "weights_min", low=0)
+    use_cps = validation.check_bool(use_cps, "use_cps")
     loose = sparse_loose(loose, forward)                                     # 1.
     ch_names = sparse_channels(info, forward, noise_cov)
     rows = [forward["sol"]["row_names"].index(c) for c in ch_names]

@@ -17,26 +17,11 @@ import numpy as np
 
 from .. import validation, whitening
 from ..validation.errors import shown
+from .edge import check_objects, whitened_data
 from .gain import prepare_sparse_gain
 from .gamma_map import gamma_map_solver, gamma_scale
 
 __all__ = ["gamma_map"]
-
-
-def _check_mirror_input(evoked, forward, noise_cov, alpha, loose, depth, flags):
-    validation.check_instance(evoked, "evoked", "Evoked")
-    validation.check_forward(forward, "forward")
-    validation.check_noise_cov(noise_cov, "noise_cov", info=evoked.info)
-    alpha = validation.check_real(alpha, "alpha", low=0, low_open=True,
-                                  hint="alpha is the noise variance of the whitened data, "
-                                       "e.g. 1 / evoked.nave")
-    loose = validation.check_loose(loose, validation.src_types(forward))
-    depth = validation.check_depth(depth, kind="sparse", supported={
-        "limit": (None,), "limit_depth_chs": ("whiten",), "combine_xyz": ("fro",),
-        "allow_fixed_depth": (True,)})
-    for name, value in flags.items():
-        validation.check_bool(value, name)
-    return alpha, loose, depth.exp
 
 
 def _sparse_stc(j_Am, active, n_orient, src, tmin, tstep):
@@ -67,7 +52,7 @@ def _residual(evoked, prep, j_Am, active):
 
 def gamma_map(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8,
               xyz_same_gamma=True, maxit=10000, tol=1e-6, update_mode=1, gammas=None,
-              pca=True, return_residual=False):
+              pca=True, return_residual=False, check_units=True):
     """γ-MAP as ``mne.inverse_sparse.gamma_map`` (same arguments and defaults).
 
     1. L, W = prepare_sparse_gain(forward, evoked.info, noise_cov, loose, depth); b = W data
@@ -78,19 +63,17 @@ def gamma_map(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8,
     the problem scaled by sqrt(||b b^T||_F) and ||L||_inf). ``pca`` is accepted for MNE's
     signature; the result does not depend on it (the whitener's zero rows add nothing to
     L Gamma L^T + alpha I but alpha I on directions no data reach). Returns ``stc`` or, with
-    ``return_residual``, ``(stc, residual)``. Not supported: ``rank``, ``pick_ori``,
-    ``return_as_dipoles``.
+    ``return_residual``, ``(stc, residual)``. ``check_units``: refuse data whose whitened
+    variance is orders of magnitude away from 1 (see :func:`minnorm_teach.apply_inverse`).
+    Not supported: ``rank``, ``pick_ori``, ``return_as_dipoles``.
     """
-    alpha, loose, depth = _check_mirror_input(
-        evoked, forward, noise_cov, alpha, loose, depth,
-        dict(xyz_same_gamma=xyz_same_gamma, pca=pca, return_residual=return_residual))
+    loose, depth = check_objects(evoked, forward, noise_cov, loose, depth, dict(
+        xyz_same_gamma=xyz_same_gamma, pca=pca, return_residual=return_residual))
+    alpha = validation.check_real(alpha, "alpha", low=0, low_open=True,
+                                  hint="alpha is the noise variance of the whitened data, "
+                                       "e.g. 1 / evoked.nave")
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth)  # 1.
-    validation.check_channels_present(evoked.ch_names, prep.ch_names, data_name="evoked",
-                                      needed_name="the gain")
-    rows = [evoked.ch_names.index(c) for c in prep.ch_names]
-    data = validation.check_data_finite(evoked.data[rows], "evoked", prep.ch_names,
-                                        evoked.times)
-    b = prep.W @ data
+    b = whitened_data(evoked, prep, check_units=check_units)
     if gammas is not None:
         gammas = validation.as_real_array(gammas, "gammas", ndim=1) * gamma_scale(b, prep.L)
     sol = gamma_map_solver(b, prep.L, alpha, prep.n_orient, xyz_same_gamma=xyz_same_gamma,  # 2.

@@ -13,7 +13,8 @@ alpha_time = alpha_data l1_ratio). ``tol`` is relative: tol_data = tol * ||b||_F
 import mne
 import numpy as np
 
-from .. import whitening
+from .. import validation, whitening
+from .edge import check_objects, check_solver_options, whitened_data
 from .gain import prepare_sparse_gain
 from .objective import alpha_max
 from .reweighting import debias_scaling, irmxne
@@ -21,24 +22,6 @@ from .solvers import mxne
 from .tf import alpha_max_tf, tf_mxne
 
 __all__ = ["mixed_norm", "tf_mixed_norm"]
-
-
-def _check_alpha(alpha):
-    if isinstance(alpha, str):
-        raise ValueError(f"alpha={alpha!r}: SURE is not implemented here; pass a percentage "
-                         "of alpha_max in [0, 100)")
-    if not 0.0 <= alpha < 100.0:
-        raise ValueError(f"alpha is a percentage of alpha_max and must be in [0, 100), "
-                         f"got {alpha}")
-
-
-def _whitened_data(evoked, prep):
-    missing = [c for c in prep.ch_names if c not in evoked.ch_names]
-    if missing:
-        raise ValueError(f"the evoked data lack {len(missing)} channels of the gain, "
-                         f"e.g. {missing[:3]}")
-    rows = [evoked.ch_names.index(c) for c in prep.ch_names]
-    return prep.W @ evoked.data[rows]
 
 
 def _full_active(prep, active):
@@ -79,7 +62,7 @@ def _residual(evoked, prep, j_Am, active):
 def mixed_norm(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8, maxit=3000,
                tol=1e-4, active_set_size=10, debias=True, time_pca=True, weights=None,
                weights_min=0.0, n_mxne_iter=1, dgap_freq=10, return_residual=False,
-               use_cps=True):
+               check_units=True, use_cps=True):
     """MxNE / irMxNE as ``mne.inverse_sparse.mixed_norm`` (same arguments and defaults).
 
     1. L, W = prepare_sparse_gain(...);  b = W evoked.data
@@ -91,17 +74,21 @@ def mixed_norm(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8, ma
 
     Not supported: ``alpha="sure"``, several evokeds, ``return_as_dipoles``, ``pick_ori``.
     Returns ``stc`` or, with ``return_residual``, ``(stc, residual)`` as MNE does.
-    ``use_cps``: patch-average normals (True, what MNE always uses) or vertex normals, see
-    :func:`~minnorm_teach.sparse.gain.oriented_lead_field`.
+    ``check_units``: refuse data whose whitened variance is orders of magnitude away from 1
+    (see :func:`minnorm_teach.apply_inverse`). ``use_cps``: patch-average normals (True, what
+    MNE always uses) or vertex normals, see :func:`~minnorm_teach.sparse.gain.oriented_lead_field`.
     """
-    _check_alpha(alpha)
-    if n_mxne_iter < 1:
-        raise ValueError(f"n_mxne_iter must be >= 1, got {n_mxne_iter}")
+    loose, depth = check_objects(evoked, forward, noise_cov, loose, depth, dict(
+        debias=debias, time_pca=time_pca, return_residual=return_residual))
+    alpha = validation.check_alpha_percent(alpha)
+    maxit, tol, active_set_size, dgap_freq, weights_min = check_solver_options(
+        maxit, tol, active_set_size, dgap_freq, weights_min)
+    n_mxne_iter = validation.check_n_mxne_iter(n_mxne_iter)
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
                                weights=weights, weights_min=weights_min,
-                               use_cps=use_cps)                                # 1.
+                               use_cps=validation.check_bool(use_cps, "use_cps"))  # 1.
     L, n_orient = prep.L, prep.n_orient
-    b = _whitened_data(evoked, prep)
+    b = whitened_data(evoked, prep, check_units=check_units)
     if time_pca:                                                                # 2.
         U, s, Vh = np.linalg.svd(b, full_matrices=False)
         b = U * s
@@ -145,7 +132,7 @@ def _window_edges(data, sfreq, window):
 def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=3000,
                   tol=1e-4, weights=None, weights_min=0.0, debias=True, wsize=64, tstep=4,
                   window=0.02, return_residual=False, alpha=None, l1_ratio=None,
-                  active_set_size=10, dgap_freq=10, use_cps=True):
+                  active_set_size=10, dgap_freq=10, check_units=True, use_cps=True):
     """TF-MxNE as ``mne.inverse_sparse.tf_mixed_norm`` (same arguments and defaults).
 
     1. L, W = prepare_sparse_gain(...);  data tapered at both ends (``window`` s);
@@ -155,33 +142,38 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
     4. Z = TF-MxNE(b, L); j = Z Phi^H; debias; j_Am = j * source_weighting
 
     ``alpha`` and ``l1_ratio`` are keyword arguments defaulting to None as in MNE, where None
-    fails; here too, with a clear message. ``use_cps``: as in :func:`mixed_norm`.
+    fails; here too, with a clear message. ``check_units``, ``use_cps``: as in
+    :func:`mixed_norm`.
     Not supported: several dictionaries, n_tfmxne_iter > 1, return_as_dipoles, pick_ori.
     """
-    if alpha is None or l1_ratio is None:
-        raise ValueError(f"tf_mixed_norm needs alpha (percent of alpha_max, in [0, 100)) and "
-                         f"l1_ratio (in [0, 1]); got alpha={alpha}, l1_ratio={l1_ratio}")
-    _check_alpha(alpha)
-    if not 0.0 <= l1_ratio <= 1.0:
-        raise ValueError(f"l1_ratio must be in [0, 1], got {l1_ratio}")
+    loose, depth = check_objects(evoked, forward, noise_cov, loose, depth, dict(
+        debias=debias, return_residual=return_residual))
+    alpha = validation.check_alpha_percent(alpha, hint="tf_mixed_norm needs alpha (percent "
+                                                       "of alpha_max), as in MNE")
+    l1_ratio = validation.check_l1_ratio(l1_ratio)
+    maxit, tol, active_set_size, dgap_freq, weights_min = check_solver_options(
+        maxit, tol, active_set_size, dgap_freq, weights_min)
+    wsize, tstep = validation.check_stft_window(wsize, tstep, len(evoked.times),
+                                                data_name="evoked")
+    sfreq = evoked.info["sfreq"]
+    window = validation.check_taper(window, sfreq, len(evoked.times))
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
                                weights=weights, weights_min=weights_min,
-                               use_cps=use_cps)                                # 1.
+                               use_cps=validation.check_bool(use_cps, "use_cps"))  # 1.
     L, n_orient = prep.L, prep.n_orient
-    sfreq = evoked.info["sfreq"]
     windowed = evoked.copy()
     if window is not None:
         windowed.data = _window_edges(evoked.data, sfreq, window)
-    b = _whitened_data(windowed, prep)
+    b = whitened_data(evoked, prep, windowed.data, check_units=check_units)
     from .stft import make_frame
 
-    frame = make_frame(int(wsize), int(tstep), b.shape[1])
+    frame = make_frame(wsize, tstep, b.shape[1])
     a_max = alpha_max_tf(L, b, frame, l1_ratio, n_orient)                      # 2.
     tol_data = tol * float(np.sum(b**2))
     alpha_space = alpha / 100.0 * a_max * (1.0 - l1_ratio)                     # 3.
     alpha_time = alpha / 100.0 * a_max * l1_ratio
-    sol, frame = tf_mxne(b, L, alpha_space, alpha_time, n_orient, wsize=int(wsize),   # 4.
-                         tstep=int(tstep), active_set_size=active_set_size, maxit=maxit,
+    sol, frame = tf_mxne(b, L, alpha_space, alpha_time, n_orient, wsize=wsize,   # 4.
+                         tstep=tstep, active_set_size=active_set_size, maxit=maxit,
                          tol=tol_data, dgap_freq=dgap_freq)
     if not sol.active.any():
         raise RuntimeError("No active dipoles found: alpha is too big")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import validation
 from .penalties import norm_l2inf
 
 __all__ = ["Gap", "objective", "duality_gap", "gap_from_residual", "alpha_max"]
@@ -89,4 +90,6 @@ def alpha_max(L, b, n_orient):
     j = 0 is optimal iff 0 is in the subdifferential at 0, i.e. L^T b lies in the ball
     alpha * B_{2,inf}. MNE's ``alpha`` percentage is 100 * alpha / alpha_max.
     """
+    L, b = validation.check_gain_and_data(L, b)
+    n_orient = validation.check_n_orient(n_orient, L.shape[1])
     return norm_l2inf(L.T @ b, n_orient)

@@ -12,10 +12,31 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import validation
+
 __all__ = ["group_norms", "norm_l21", "norm_l2inf", "shrink_factors", "prox_l21", "prox_l1_columns",
            "L21", "location_mask", "source_mask"]
 
 _TINY = np.finfo(float).tiny          # the smallest positive float: a zero norm divides safely
+
+
+def _check_rows(x, n_orient, name):
+    """n_orient (1 or 3) divides the rows of x: cheap, so the inner loops may call it."""
+    n_rows = np.shape(x)[0] if np.ndim(x) else 0
+    if n_orient not in (1, 3) or n_rows % n_orient:
+        raise validation.refuse("n_orient", f"1 (fixed) or 3 (free/loose) dividing the {n_rows} "
+                                            f"rows of {name}", n_orient)
+    return n_rows
+
+
+def _check_tau(tau):
+    """tau: a threshold >= 0 (a number, or one per location)."""
+    if np.ndim(tau) == 0:
+        return validation.check_real(tau, "tau", low=0)
+    tau = validation.as_real_array(tau, "tau", ndim=1, shape_text="(n_locations,)")
+    if not np.all(np.isfinite(tau) & (tau >= 0)):
+        raise validation.refuse("tau", "thresholds >= 0, finite", validation.describe(tau))
+    return tau
 
 
 def group_norms(j, n_orient):
@@ -23,7 +44,7 @@ def group_norms(j, n_orient):
 
     ``j`` is (n_orient * n_locations, n_columns), real or complex; returns (n_locations,).
     """
-    n_rows = j.shape[0]
+    n_rows = _check_rows(j, n_orient, "j")
     power = np.abs(j) ** 2
     return np.sqrt(power.reshape(n_rows // n_orient, -1).sum(axis=1))
 
@@ -55,6 +76,7 @@ def prox_l21(Z, tau, n_orient):
     ``tau`` is a scalar or one threshold per location (n_locations,).
     MNE: the shrink step of ``mne.inverse_sparse.mxne_optim._bcd``.
     """
+    tau = _check_tau(tau)
     return Z * np.repeat(shrink_factors(group_norms(Z, n_orient), tau), n_orient)[:, None]
 
 
@@ -68,6 +90,8 @@ def prox_l1_columns(Z, tau, n_orient):
     group (the same 1-D derivation as :func:`prox_l21`, column by column).
     """
     n_rows, n_coefs = Z.shape
+    _check_rows(Z, n_orient, "Z")
+    tau = _check_tau(tau)
     columns = Z.reshape(n_rows // n_orient, n_orient, n_coefs)
     norms = np.sqrt((np.abs(columns) ** 2).sum(axis=1, keepdims=True))
     return (columns * shrink_factors(norms, tau)).reshape(n_rows, n_coefs)

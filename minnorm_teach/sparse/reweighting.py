@@ -20,9 +20,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import nnls
 
+from .. import validation
+from .checks import check_problem, check_settings
 from .objective import objective
 from .penalties import group_norms
-from .solvers import SparseSolution, check_problem, mxne
+from .solvers import SparseSolution, mxne
 
 __all__ = ["L05", "irmxne", "debias_scaling", "reweighting_weights"]
 
@@ -65,8 +67,12 @@ def irmxne(b, L, alpha, n_orient, *, n_mxne_iter=10, unit=1.0, weights_init=None
     Returns a SparseSolution whose ``gaps`` are the L0.5 objective after each reweighting
     (it decreases), not duality gaps.
     """
-    check_problem(b, L, n_orient)
-    w = np.ones(L.shape[1]) if weights_init is None else np.asarray(weights_init, float)
+    b, L, n_orient = check_problem(b, L, n_orient)
+    alpha, unit = validation.check_alpha(alpha), validation.check_alpha(unit, "unit")
+    n_mxne_iter = validation.check_n_mxne_iter(n_mxne_iter)
+    maxit, tol, dgap_freq = check_settings(maxit, tol, dgap_freq)
+    active_set_size = validation.check_active_set_size(active_set_size)
+    w = np.ones(L.shape[1]) if weights_init is None else _weights(weights_init, L.shape[1])
     active = w != 0                                                               # 1.
     w = w[active]
     j = np.zeros((0, b.shape[1]))
@@ -93,6 +99,16 @@ def irmxne(b, L, alpha, n_orient, *, n_mxne_iter=10, unit=1.0, weights_init=None
     return SparseSolution(j=j, active=active, gaps=tuple(objectives), n_iter=n_iter)
 
 
+def _weights(weights_init, n_columns):
+    w = validation.as_real_array(weights_init, "weights_init", ndim=1, shape_text="(n_sources,)")
+    validation.check_rows_match("L", n_columns, "columns", "weights_init", w.size, "values")
+    validation.check_finite(w, "weights_init", labels=("source",))
+    if np.any(w < 0) or not np.any(w > 0):
+        raise validation.refuse("weights_init", "weights >= 0, not all zero",
+                                validation.errors.shown(f"min {w.min():.3g}, max {w.max():.3g}"))
+    return w
+
+
 def debias_scaling(b, L_active, j, n_orient):
     """Debiasing factors d (>= 1, one per location): min_d 0.5 ||b - L diag(d) j||_F^2, d >= 1.
 
@@ -102,6 +118,12 @@ def debias_scaling(b, L_active, j, n_orient):
     exactly (MNE's ``compute_bias`` runs FISTA to max|d - d_prev| < 1e-6 instead).
     Returns d repeated per dipole component, (n_active,).
     """
+    b, L_active, n_orient = check_problem(b, L_active, n_orient)
+    j = validation.as_real_array(j, "j", ndim=2, shape_text="(n_active, n_times)")
+    if j.shape != (L_active.shape[1], b.shape[1]):
+        raise validation.refuse("j", f"one row per column of L_active and one column per "
+                                     f"sample of b, {(L_active.shape[1], b.shape[1])}",
+                                validation.errors.shown(f"shape {j.shape}"))
     n_locations = j.shape[0] // n_orient
     if n_locations == 0:
         return np.ones(0)

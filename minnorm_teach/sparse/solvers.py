@@ -6,7 +6,10 @@
 - :func:`mxne`               the working-set strategy around either of them (MNE's active set)
 
 Each returns a :class:`SparseSolution`; all stop when the duality gap of
-:func:`.objective.duality_gap` falls below ``tol`` (whitened data units squared).
+:func:`.objective.duality_gap` falls below ``tol`` (whitened data units squared), or after
+``maxit`` passes in total: the working set's inner solves share that budget, so no setting
+makes a solve longer than ``maxit`` <= ``validation.MAX_ITER`` passes (tol > 0 and
+1 <= dgap_freq <= maxit are checked at every entry point).
 """
 
 import math
@@ -16,7 +19,9 @@ from functools import cache, wraps
 import numpy as np
 from threadpoolctl import ThreadpoolController
 
+from .. import validation
 from ..priors import block_norms
+from .checks import BCD_MAX_SOURCES, check_gram_size, check_inner, check_problem, check_settings
 from .objective import duality_gap, gap_from_residual, objective
 from .penalties import L21, group_norms, location_mask, source_mask
 
@@ -43,20 +48,6 @@ class SparseSolution:
         j = np.zeros((self.active.size, self.j.shape[1]), dtype=self.j.dtype)
         j[self.active] = self.j
         return j
-
-
-def check_problem(b, L, n_orient):
-    """Raise a clear error unless b is (n_channels, n_times) and L (n_channels, n_sources)
-    with n_sources a multiple of n_orient (1: fixed, 3: free/loose)."""
-    b, L = np.asarray(b), np.asarray(L)
-    if b.ndim != 2 or L.ndim != 2:
-        raise ValueError(f"b and L must be 2-D, got b with shape {b.shape} and L with shape "
-                         f"{L.shape}")
-    if L.shape[0] != b.shape[0]:
-        raise ValueError(f"L has {L.shape[0]} rows (channels) but b has {b.shape[0]}")
-    if n_orient not in (1, 3) or L.shape[1] % n_orient:
-        raise ValueError(f"n_orient must be 1 or 3 and divide L's {L.shape[1]} columns, "
-                         f"got n_orient={n_orient}")
 
 
 def _solution(j, gaps, n_iter, n_orient):
@@ -102,6 +93,9 @@ def proximal_gradient(b, L, penalty, *, j_init=None, maxit=1000, tol=1e-8, accel
        ISTA: Y = j_new
     4. every dgap_freq steps: stop when primal - (best dual so far) < tol
     """
+    b, L, j_init, maxit, tol, dgap_freq = check_inner(b, L, penalty, j_init, maxit, tol,
+                                                       dgap_freq)
+    accelerated = validation.check_bool(accelerated, "accelerated")
     n_times = b.shape[1]
     j = np.zeros((L.shape[1], n_times)) if j_init is None else j_init.copy()
     lipschitz = np.linalg.norm(L, ord=2) ** 2                                  # 1.
@@ -167,18 +161,6 @@ def anderson_extrapolation(iterates):
     return np.tensordot(c, np.array(iterates[:-1]), axes=1)
 
 
-#: bcd keeps the Gram matrix L^T L of its columns: meant for working sets, not whole gains
-BCD_MAX_SOURCES = 4096
-
-
-def check_gram_size(L):
-    """Raise a clear error when L has too many columns for the Gram matrix of :func:`bcd`."""
-    if L.shape[1] > BCD_MAX_SOURCES:
-        raise ValueError(f"block coordinate descent works with the Gram matrix of L's columns "
-                         f"and takes at most {BCD_MAX_SOURCES} of them, got {L.shape[1]}: "
-                         f"solve on a working set (active_set_size=10) or use solver='fista'")
-
-
 @single_threaded
 def bcd(b, L, penalty, *, j_init=None, maxit=3000, tol=1e-8, dgap_freq=10, anderson=5):
     """Block coordinate descent on locations (Gramfort et al. 2012; MNE's ``_bcd``).
@@ -195,6 +177,9 @@ def bcd(b, L, penalty, *, j_init=None, maxit=3000, tol=1e-8, dgap_freq=10, ander
     3. every anderson+1 sweeps: extrapolate the last iterates, keep it if P decreases
     4. every dgap_freq sweeps: stop when primal - (best dual so far) < tol; else LtR afresh
     """
+    b, L, j_init, maxit, tol, dgap_freq = check_inner(b, L, penalty, j_init, maxit, tol,
+                                                       dgap_freq)
+    anderson = validation.check_int(anderson, "anderson", low=0)
     check_gram_size(L)
     n_orient, alpha = penalty.n_orient, penalty.alpha
     j = np.zeros((L.shape[1], b.shape[1])) if j_init is None else j_init.copy()
@@ -235,19 +220,23 @@ def working_set(b, L, penalty, inner, *, active_set_size=10, maxit=3000, tol=1e-
        (the product L^T R of the gap, computed once), go to 2.
 
     Works for any penalty with ``dual_norms`` (per location) and any inner solver with the
-    signature of :func:`bcd`.
+    signature of :func:`bcd`. The inner solves share one budget of ``maxit`` passes: the
+    outer loop ends when it is spent (at most ``maxit`` outer iterations, each >= 1 pass).
     """
-    n_orient = penalty.n_orient
+    b, L, n_orient = check_problem(b, L, penalty.n_orient)
+    maxit, tol, dgap_freq = check_settings(maxit, tol, dgap_freq)
+    active_set_size = validation.check_int(active_set_size, "active_set_size", low=1)
     L = np.asfortranarray(L)                 # columns contiguous: L[:, cols] and L^T R are read
     scores = penalty.dual_norms(L.T @ b)
     working = np.zeros(scores.size, dtype=bool)
     working[np.argsort(scores)[-active_set_size:]] = True                        # 1.
     W, gaps, n_iter, best_dual = None, [], 0, -np.inf
-    for _ in range(maxit):
+    while n_iter < maxit:                               # every inner solve takes >= 1 pass
         cols = source_mask(working, n_orient)
         W_init = None if W is None else W[cols]
-        sol = inner(b, L[:, cols], penalty, j_init=W_init, maxit=maxit, tol=tol,     # 2.
-                    dgap_freq=dgap_freq)
+        budget = maxit - n_iter
+        sol = inner(b, L[:, cols], penalty, j_init=W_init, maxit=budget, tol=tol,   # 2.
+                    dgap_freq=min(dgap_freq, budget))
         n_iter += sol.n_iter
         if W is None:
             W = np.zeros((L.shape[1], sol.j.shape[1]), dtype=sol.j.dtype)
@@ -275,9 +264,11 @@ def mxne(b, L, alpha, n_orient, *, solver="bcd", active_set_size=10, maxit=3000,
     (with BCD, at most ``BCD_MAX_SOURCES`` of them: its Gram matrix is n_sources^2).
     alpha is in whitened data units (``alpha_max(L, b, n_orient)`` gives the empty solution).
     """
-    check_problem(b, L, n_orient)
-    if solver not in ("bcd", "fista", "ista"):
-        raise ValueError(f"solver must be 'bcd', 'fista' or 'ista', got {solver!r}")
+    b, L, n_orient = check_problem(b, L, n_orient)
+    alpha = validation.check_alpha(alpha)
+    solver = validation.check_option(solver, "solver", ("bcd", "fista", "ista"))
+    active_set_size = validation.check_active_set_size(active_set_size)
+    maxit, tol, dgap_freq = check_settings(maxit, tol, dgap_freq)
     penalty = L21(alpha=alpha, n_orient=n_orient)
     inner = {"bcd": bcd,
              "fista": lambda *a, **k: proximal_gradient(*a, accelerated=True, **k),

@@ -20,15 +20,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.fft import irfft, rfft
 
+from .. import validation
+
 __all__ = ["stft", "istft", "frequency_counts", "STFTFrame", "make_frame"]
 
 
 def _check_sizes(wsize, tstep):
-    if wsize % 4:
-        raise ValueError(f"wsize must be a multiple of 4, got wsize={wsize}")
-    if tstep % 2 or wsize % tstep or tstep > wsize // 2:
-        raise ValueError(f"tstep must be even, divide wsize and be <= wsize/2; got "
-                         f"tstep={tstep} with wsize={wsize}")
+    return validation.check_stft_sizes(wsize, tstep)
 
 
 def _windows(wsize, tstep, n_step):
@@ -42,8 +40,9 @@ def _windows(wsize, tstep, n_step):
 
 def stft(x, wsize, tstep):
     """Z = analysis(x): (n_signals, wsize // 2 + 1, ceil(n_times / tstep)) complex."""
-    _check_sizes(wsize, tstep)
-    x = np.atleast_2d(np.asarray(x, dtype=float))
+    wsize, tstep = _check_sizes(wsize, tstep)
+    x = validation.as_real_array(x, "x", ndim=(1, 2), shape_text="(n_signals, n_times)")
+    x = np.atleast_2d(validation.check_finite(x, "x", labels=("signal", "sample")))
     n_signals, n_times = x.shape
     n_step = -(-n_times // tstep)
     g, S = _windows(wsize, tstep, n_step)
@@ -59,9 +58,11 @@ def stft(x, wsize, tstep):
 def istft(Z, tstep, n_times):
     """x = synthesis(Z) for Z of shape (..., wsize // 2 + 1, n_step): (..., n_times) real."""
     Z = np.asarray(Z)
+    if Z.ndim < 2 or Z.dtype.kind not in "iufc":
+        raise validation.refuse_type("Z", "a numeric (..., wsize // 2 + 1, n_step) array", Z)
     n_freq, n_step = Z.shape[-2:]
-    wsize = 2 * (n_freq - 1)
-    _check_sizes(wsize, tstep)
+    wsize, tstep = _check_sizes(2 * (n_freq - 1), tstep)
+    n_times = validation.check_int(n_times, "n_times", low=1, high=n_step * tstep)
     g, S = _windows(wsize, tstep, n_step)
     frames = irfft(Z, n=wsize, axis=-2)                                # (..., wsize, n_step)
     x_pad = np.zeros(Z.shape[:-2] + (len(S),))
@@ -120,7 +121,8 @@ class STFTFrame:
 
 def make_frame(wsize, tstep, n_times):
     """Build the dense STFT dictionary for signals of n_times samples."""
-    _check_sizes(wsize, tstep)
+    wsize, tstep = _check_sizes(wsize, tstep)
+    n_times = validation.check_int(n_times, "n_times", low=1)
     eye = np.eye(n_times)
     Phi = stft(eye, wsize, tstep).reshape(n_times, -1)
     n_coefs = Phi.shape[1]

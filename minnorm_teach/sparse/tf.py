@@ -13,16 +13,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import validation
+from .checks import check_gram_size, check_inner, check_problem, check_settings
 from .objective import duality_gap
 from .penalties import location_mask, prox_l1_columns, shrink_factors
-from .solvers import (
-    SparseSolution,
-    block_lipschitz,
-    check_gram_size,
-    check_problem,
-    single_threaded,
-    working_set,
-)
+from .solvers import SparseSolution, block_lipschitz, single_threaded, working_set
 
 __all__ = ["epsilon_norm", "L21L1", "prox_l21_l1", "tf_bcd", "tf_mxne", "alpha_max_tf"]
 
@@ -140,6 +135,11 @@ class L21L1:
 
 def alpha_max_tf(L, b, frame, l1_ratio, n_orient):
     """The smallest alpha_space + alpha_time giving Z = 0: max_k eps-norm(Phi(L_k^T b))."""
+    b, L, n_orient = check_problem(b, L, n_orient)
+    l1_ratio = validation.check_l1_ratio(l1_ratio)
+    if not hasattr(frame, "analysis") or frame.n_times != b.shape[1]:
+        raise validation.refuse_type("frame", f"an STFTFrame for {b.shape[1]} samples "
+                                              f"(make_frame(wsize, tstep, n_times))", frame)
     return float(np.max(_epsilon_norms(L.T @ b, frame, l1_ratio, n_orient)))
 
 
@@ -174,6 +174,8 @@ def tf_bcd(b, L, penalty, *, j_init=None, maxit=3000, tol=1e-8, dgap_freq=10):
     3. every dgap_freq sweeps: stop when duality_gap < tol; else LtR afresh
     ``j_init`` is the initial Z (n_sources, n_coefs), named like the other inner solvers'.
     """
+    b, L, j_init, maxit, tol, dgap_freq = check_inner(b, L, penalty, j_init, maxit, tol,
+                                                      dgap_freq)
     check_gram_size(L)
     n_orient, frame = penalty.n_orient, penalty.frame
     n_coefs = frame.Phi.shape[1]
@@ -201,7 +203,13 @@ def tf_mxne(b, L, alpha_space, alpha_time, n_orient, *, wsize=64, tstep=4, activ
     Returns (solution, frame): ``solution.j`` holds the coefficients Z of the active sources,
     ``frame.synthesis(solution.j)`` their time courses.
     """
-    check_problem(b, L, n_orient)
+    b, L, n_orient = check_problem(b, L, n_orient)
+    alpha_space = validation.check_real(alpha_space, "alpha_space", low=0)
+    alpha_time = validation.check_real(alpha_time, "alpha_time", low=0)
+    validation.check_alpha(alpha_space + alpha_time, "alpha_space + alpha_time")
+    wsize, tstep = validation.check_stft_window(wsize, tstep, b.shape[1])
+    active_set_size = validation.check_int(active_set_size, "active_set_size", low=1)
+    maxit, tol, dgap_freq = check_settings(maxit, tol, dgap_freq)
     frame = _frame(wsize, tstep, b.shape[1])
     penalty = L21L1(alpha_space, alpha_time, n_orient, frame)
     return working_set(b, L, penalty, tf_bcd, active_set_size=active_set_size, maxit=maxit,

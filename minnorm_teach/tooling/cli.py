@@ -47,36 +47,17 @@ def _install_url(root):
 
 # --------------------------------------------------------------------------------- build
 
-def _raised_in(err, function):
-    tb = err.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_name == function and "datasets" in tb.tb_frame.f_code.co_filename:
-            return True
-        tb = tb.tb_next
-    return False
-
-
 def _load_dataset(rebuild):
-    from minnorm_teach.datasets import CorruptCacheError, build_all, cache_dir
+    from minnorm_teach.datasets import CorruptCacheError, build_all
+    from minnorm_teach.validation import InputError
 
     again = "python -m minnorm_teach build --rebuild"
-    elsewhere = ("point MINNORM_DATA at a writable folder (or unset it to use "
-                 "~/.cache/minnorm_teach)")
     try:
         return build_all(rebuild=rebuild)
     except CorruptCacheError as err:
         raise CliError(f"{err} From the command line: {again}") from None
-    except (KeyError, TypeError, AttributeError) as err:
-        if not _raised_in(err, "_verify"):      # a manifest of the wrong shape ({} or a list)
-            raise
-        raise CliError(f"the dataset cache in {cache_dir()} has a damaged manifest "
-                       f"({type(err).__name__}: {err}): rebuild it with {again}") from None
-    except OSError as err:
-        path = cache_dir()
-        if path.exists() and not path.is_dir():
-            raise CliError(f"MINNORM_DATA={path} is a file, not a folder: {elsewhere}") from None
-        raise CliError(f"cannot write the dataset cache in {path} "
-                       f"({err.strerror or err}: {err.filename or path}): {elsewhere}") from None
+    except InputError as err:                   # MINNORM_DATA a file, or not writable
+        raise CliError(str(err)) from None
 
 
 def _cmd_build(args):
@@ -94,12 +75,15 @@ def _cmd_build(args):
 # ----------------------------------------------------------------------------- notebooks
 
 def _notebooks(args):
+    from minnorm_teach.validation import InputError, check_existing_file
+
     paths = [Path(p) for p in args.notebooks] or sorted(
         (args.root / "course").glob("[0-9][0-9]_*.ipynb"))
-    missing = [str(p) for p in paths if not p.is_file()]
-    if missing:
-        raise CliError(f"no notebook {', '.join(missing)}: give the path of a chapter, "
-                       "e.g. course/03_tikhonov.ipynb")
+    try:
+        paths = [check_existing_file(p, "notebook", suffix=".ipynb") for p in paths]
+    except InputError as err:
+        raise CliError(f"{err}: give the path of a chapter, e.g. "
+                       "course/03_tikhonov.ipynb") from None
     if not paths:
         raise CliError(f"no chapter notebooks in {args.root / 'course'}: pass notebooks, or "
                        "run from a clone of the course repository (or pass --root)")

@@ -4,6 +4,30 @@ Arrays inside the package are real float64. At the boundary an array is refused 
 numeric (object, strings, bools), complex, of the wrong number of dimensions, of a shape that
 does not match its partner, or when it holds NaN or inf; the message then says which channel
 and which sample (or which row and column) first holds the bad value.
+
+Catalogue
+---------
+
+shape and dtype of arrays -- ``as_real_array(x, name, ndim=, shape_text=)``,
+``check_gain_and_data(L, b)`` (the contract of every array solver), ``check_rows_match``,
+``check_n_orient``::
+
+    L has 12 rows but b has 4 channels; L looks transposed (its 4 columns match b): pass L
+    with shape (n_channels, n_sources)
+    b must be a real (n_channels, n_times) array, got an array of shape (4, 3) and dtype
+    complex128
+    n_orient must be 1 (fixed) or 3 (free/loose) dividing the 1285 columns of L, got 3
+
+finiteness -- ``check_finite(x, name, labels=, names=)`` (arrays); at the MNE edge
+``check_data_finite(data, name, ch_names, times)`` (Evoked/Epochs/Raw data, epoch, channel
+and time named) and ``check_forward(fwd)`` (the gain); one NaN makes the whole map NaN::
+
+    evoked must be finite (no NaN or inf), got NaN at channel EEG 012, sample 0
+    (t = -0.005 s); 1 non-finite entry in total; one NaN spreads to every source of the
+    estimate
+
+  MNE: none for data (a NaN map); "array must not contain infs or NaNs" or LinAlgError
+  for a gain or covariance (ours kept).
 """
 
 import numpy as np

@@ -4,6 +4,26 @@ Names and types come in as strings (the MNE edge reads them from ``info``), so t
 run on any list of channels. Missing or bad channels are reported grouped by type, with
 their names, because "60 EEG channels are missing" says what happened (MEG-only data with a
 MEG+EEG inverse) where "EEG data need the average-reference projector" does not.
+
+Order at the MNE edge: presence, then bads, then the EEG reference (a missing EEG block is
+named as missing, not as a missing average reference).
+
+Catalogue
+---------
+
+channels -- ``check_channels_present(available, needed, ch_types, data_name=,
+needed_name=)``, ``check_bads_unused(bads, used, ch_types, ...)``; missing or bad channels
+are named, grouped by type::
+
+    evoked lacks 60 of the 61 channels the inverse operator uses: 60 EEG (EEG 001, EEG 002,
+    ..., EEG 060); make the inverse operator from this data's info, or pass data that has
+    these channels
+    evoked marks 1 channel bad that the inverse operator uses: 1 gradiometer (MEG 2443);
+    its data would enter the estimate: make the inverse operator with this data's info
+    (bads excluded), or remove the channel from info['bads'] if it is good
+
+  MNE: "60 channels in inverse operator are not present in the data (['EEG 001', ...])"
+  (as MNE, ours groups by type); a bad channel is used silently (ours kept).
 """
 
 from .errors import InputValueError
@@ -22,13 +42,14 @@ def _shorten(names, keep=3):
 
 
 def group_names(names, ch_types=None):
-    """'60 EEG (EEG 001, EEG 002, ..., EEG 060)' for each type, in the order mag, grad, eeg.
+    """'60 EEG (EEG 001, EEG 002, ..., EEG 060)' for each type, in the order mag, grad, eeg
+    ('2 channels (a, b)' without types).
 
     ``ch_types`` maps each name to its type ("mag", "grad", "eeg", ...) or is None.
     """
     names = list(names)
     if ch_types is None:
-        return f"{len(names)} ({_shorten(names)})"
+        return f"{len(names)} channel{'s' if len(names) > 1 else ''} ({_shorten(names)})"
     by_type = {}
     for name in names:
         by_type.setdefault(ch_types.get(name, "other"), []).append(name)

@@ -15,6 +15,27 @@ in float64 -5e-16). A real mistake (an edited entry, a subtracted matrix) is ord
 - positive semi-definite: the smallest eigenvalue of the correlation matrix
   D^{-1/2} C D^{-1/2} is >= -n_channels float32 eps (4.4e-5 for 366 channels), the bound on
   the eigenvalue change when every entry (|R_ij| <= 1) is rounded to float32.
+
+Catalogue
+---------
+
+covariance sanity -- ``check_covariance_matrix(C, name, ch_names=, ch_types=)``,
+``check_noise_cov(noise_cov, info=)`` (the MNE edge); real, square, finite, variances >= 0,
+symmetric, not all zero (nor a whole MEG or EEG block), positive semi-definite::
+
+    noise_cov must be a real (n_channels, n_channels) array, got an array of shape (3, 3)
+    and dtype complex128
+    noise_cov must be symmetric (|C_ij - C_ji| <= 9.5e-07 sqrt(C_ii C_jj)), got
+    C[MEG 0113, MEG 0112] = 5e-27 but C[MEG 0112, MEG 0113] = 0
+    noise_cov must be a covariance (every variance >= 0), got a negative variance -1e-26 for
+    channel MEG 0113
+    noise_cov must be a covariance of rank > 0, got all zeros; there is no noise model to
+    whiten with
+    noise_cov must be positive semi-definite, got a correlation matrix with eigenvalue -1
+    (below -3.6e-07 = -3 x float32 eps)
+
+  MNE: none (an asymmetric or indefinite covariance gives a map tens of % off, a complex one
+  loses its imaginary part, a negative variance made the sparse solvers hang); ours kept.
 """
 
 import numpy as np

@@ -4,19 +4,33 @@ The only module of :mod:`minnorm_teach.validation` that imports MNE (it is loade
 use, so array-only code never imports MNE). Each checker returns what it checked, or the
 arrays the numerics need, and refuses with a message that names both the expected and the
 received kind ("evoked must be an mne.Evoked, got an mne.Info; ...").
+
+Catalogue
+---------
+
+type (the wrong kind of object) -- ``check_instance(obj, name, kind)``,
+``check_inverse_operator(inv)``; InputTypeError::
+
+    evoked must be an mne.Evoked, got an mne.Info; pass the Evoked itself, not its .info
+    fwd must be an mne.Forward, got an empty dict; a plain dict is not a forward solution:
+    read one with mne.read_forward_solution(...)
+
+  MNE: "evoked must be an instance of Evoked, got <class 'mne._fiff.meas_info.Info'>
+  instead." (names both; ours adds the fix: ours kept).
 """
 
 import mne
 import numpy as np
 
 from .arrays import check_finite
+from .channels import check_bads_unused, check_channels_present
 from .covariance import check_covariance_matrix
 from .errors import refuse, refuse_type, shown
 from .units import baseline_variance, check_units
 
 __all__ = ["MNE_KINDS", "check_instance", "check_inverse_operator", "channel_types",
            "check_noise_cov", "check_forward", "src_types", "check_data_finite",
-           "check_evoked_units"]
+           "data_rows", "check_data_units", "check_evoked_units"]
 
 MNE_KINDS = {"Info": mne.Info, "Forward": mne.Forward, "Covariance": mne.Covariance,
              "Evoked": mne.Evoked, "Epochs": mne.BaseEpochs, "Raw": mne.io.BaseRaw,
@@ -130,23 +144,57 @@ def check_data_finite(data, name, ch_names, times):
     return check_finite(data, name, labels=("channel", "sample"), names=(ch_names, times))
 
 
-def check_evoked_units(evoked, W, ch_names, ch_types, *, nave=None, baseline=(None, 0.0),
-                       enabled=True, name="evoked"):
-    """:func:`check_units` on the baseline of an Evoked, whitened by W (nave 1) at its nave.
+def data_rows(inst, name, ch_names, *, needed_name="the inverse operator", info=None):
+    """Rows of ``inst`` (Evoked, Epochs, Raw) in the order of ``ch_names``, after the channel
+    checks in their order: every channel present, none of them marked bad in ``inst.info``.
+    ``info`` (e.g. the operator's) gives the channel types that name missing channels."""
+    types = channel_types(info if info is not None else inst.info, ch_names)
+    check_channels_present(inst.ch_names, ch_names, types, data_name=name,
+                           needed_name=needed_name)
+    check_bads_unused(inst.info["bads"], ch_names, types, data_name=name,
+                      used_name=needed_name)
+    return [inst.ch_names.index(c) for c in ch_names]
 
-    Skipped (silently) when fewer than 2 samples fall in ``baseline`` (tmin, tmax), None
-    meaning the start/end of the data, as in MNE.
+
+def _window(times, baseline):
+    if baseline is None:
+        return np.zeros(len(times), dtype=bool)
+    tmin, tmax = baseline
+    return (times >= (times[0] if tmin is None else tmin)) & \
+        (times <= (times[-1] if tmax is None else tmax))
+
+
+def check_data_units(data, times, W, ch_types, *, nave=1.0, baseline=(None, 0.0),
+                     enabled=True, name="evoked"):
+    """:func:`check_units` on data (n_channels, n_times) or (n_epochs, n_channels, n_times)
+    whitened by sqrt(nave) W, rows in W's channel order.
+
+    With at least 2 samples in ``baseline`` (tmin, tmax; None: the start/end of the data, as
+    in MNE): their variance about each epoch's baseline mean, warning and error levels. Fewer
+    (an evoked cropped after 0, or a synthetic one such as an identity matrix): skipped.
+    ``baseline=None`` (continuous data, which have no baseline but are mostly noise): the
+    variance of all samples, error level only.
     """
     if not enabled:
         return
-    tmin, tmax = baseline
-    times = evoked.times
-    mask = (times >= (times[0] if tmin is None else tmin)) & \
-        (times <= (times[-1] if tmax is None else tmax))
-    if mask.sum() < 2:
+    data = np.asarray(data)
+    mask = _window(np.asarray(times), baseline)
+    has_baseline = mask.sum() >= 2
+    if baseline is not None and not has_baseline:
         return
+    epochs = data if data.ndim == 3 else data[None]
+    epochs = epochs[..., mask] if has_baseline else epochs
+    centred = epochs - epochs.mean(axis=-1, keepdims=True)
+    b = np.concatenate(list(centred), axis=-1)
+    variance = baseline_variance(b, np.sqrt(nave) * np.asarray(W), list(ch_types))
+    check_units(variance, name=name, warn=has_baseline,
+                what="baseline" if has_baseline else "data")
+
+
+def check_evoked_units(evoked, W, ch_names, ch_types, *, nave=None, baseline=(None, 0.0),
+                       enabled=True, name="evoked"):
+    """:func:`check_data_units` on an Evoked, whitened by W (nave 1) at its nave."""
     rows = [evoked.ch_names.index(c) for c in ch_names]
-    nave = evoked.nave if nave is None else nave
-    b = evoked.data[rows][:, mask]
-    check_units(baseline_variance(b, np.sqrt(nave) * np.asarray(W), list(ch_types)),
-                name=name)
+    check_data_units(evoked.data[rows], evoked.times, W, ch_types,
+                     nave=evoked.nave if nave is None else nave, baseline=baseline,
+                     enabled=enabled, name=name)

@@ -5,6 +5,46 @@ functions take; a form MNE accepts but *ignores* (``rank={'grad': 150}`` on MEG 
 magnetometers and gradiometers are whitened together) is refused by name, since a silently
 ignored option gives a silently different map. No MNE import: channel types and
 source-space types come in as strings.
+
+Catalogue
+---------
+
+fixed -- ``check_fixed(fixed)``; NumPy booleans and ints are refused, as MNE's
+``_validate_type(fixed, (str, bool))`` does::
+
+    fixed must be one of True, False or 'auto', got np.True_ (a numpy.bool_); pass
+    bool(fixed); MNE-Python refuses a NumPy bool here too
+    fixed must be one of True, False or 'auto', got 1 (an int)
+
+  MNE: "fixed must be an instance of str or bool, got <class 'numpy.bool'> instead." (as
+  MNE, ours adds the fix); MNE treats fixed='yes' as 'auto', we refuse it (ours kept).
+
+rank -- ``check_rank(rank, ch_types)`` -> None, 'info' or {'meg': n, 'eeg': n} (our group
+names); ``rank_groups(ch_types)`` gives the keys MNE honours: 'meg' when magnetometers and
+gradiometers are both present, else 'mag' or 'grad', and 'eeg'. 'full' becomes the group
+sizes. Keys MNE ignores, 0 (MNE then keeps the full rank) and too large values are
+refused::
+
+    rank must be a dict with keys among ['eeg', 'meg'], got a dict with keys ['grad']; MNE
+    ignores rank['grad'] when magnetometers and gradiometers are whitened together: give
+    rank={'meg': n} with n <= 305
+    rank['eeg'] must be an integer in [1, 60], got 0
+
+loose and depth in MNE's forms -- ``check_loose(loose, src_types, fixed)`` -> float (the
+rules of MNE's ``_triage_loose``, dict by source-space kind included);
+``check_depth(depth, kind='mne'|'sparse', supported=)`` -> :class:`Depth` (MNE's
+``_check_depth``: a number is the exponent, a dict updates MNE's defaults, exp 0 is None);
+values our functions do not implement are refused by name::
+
+    loose must be a dict with the keys ['surface'] (the kinds of this source space), got a
+    dict with keys ['volume']
+    depth must be a dict with keys among ['allow_fixed_depth', 'combine_xyz', 'exp',
+    'limit', 'limit_depth_chs'], got a dict with keys ['foo']
+    depth['limit_depth_chs'] must be True (implemented in this course), got 'whiten'
+    (a str)
+
+  MNE: loose as ours; depth={'foo': 1} gives "_prepare_forward() got an unexpected keyword
+  argument 'foo'" (ours kept).
 """
 
 from dataclasses import dataclass

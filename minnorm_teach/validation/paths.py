@@ -1,7 +1,14 @@
 """Files and folders the package reads or writes: the dataset cache, notebooks.
 
-    MINNORM_DATA must be a writable directory (the dataset cache), got '/tmp/x', which is
-    a file
+Catalogue
+---------
+
+paths (dataset cache, notebooks) -- ``check_writable_dir(path, name, purpose=)``,
+``check_existing_file(path, name, suffix=)``::
+
+    MINNORM_DATA must be a writable directory (the dataset cache), got
+    '/etc/hostname/cache', below '/etc/hostname', which is a file
+    notebook must be an existing .ipynb file, got 'missing.ipynb' (no such file)
 """
 
 import os

@@ -4,6 +4,43 @@ A real number is an ``int``, ``float`` or NumPy real scalar, never a ``bool`` (M
 ``"numeric"``). An integer is an ``int`` or NumPy integer, never a ``bool`` and never a float
 such as ``3000.0`` (MNE's ``_ensure_int``). Each checker returns the value as a Python
 ``float``/``int``/``bool`` so the numerics downstream see one type.
+
+Catalogue (the exact text for an example, and how MNE-Python 1.13.2 answers the same input)
+--------------------------------------------------------------------------------------------
+
+real numbers (lambda2, loose, depth, nave, snr, eps...) -- ``check_real(value, name, low=,
+high=, low_open=, high_open=)``; InputValueError for NaN, inf and out of range,
+InputTypeError for bool, str, complex, None, arrays::
+
+    lambda2 must be a finite number >= 0, got nan
+    lambda2 must be a finite number >= 0, got '1/9' (a str); write the number without quotes
+    (e.g. 1 / 9)
+    lambda2 must be a finite number >= 0, got (0.1111111111111111+0j) (a complex number)
+
+  MNE does not check lambda2 (NaN gives an all-NaN map; '1/9' a ufunc error); for depth it
+  float()s strings ('0.8' accepted), we refuse them (ours kept).
+
+integers (maxit, n_mxne_iter, dgap_freq, k, n_data, rank values...) -- ``check_int(value,
+name, low=, high=)``; floats such as 3000.0 are refused, as MNE's ``_ensure_int`` does::
+
+    maxit must be an integer in [1, 100000], got 0
+    n_mxne_iter must be an integer >= 1, got 10.0 (a float); write 10 (an int) rather than
+    10.0
+
+booleans -- ``check_bool(value, name, strict=False)`` for flags (debias, return_residual,
+pca...); ints and strings are refused ("False" is truthy), NumPy booleans are accepted for
+flags (``fixed``: see :mod:`.options`)::
+
+    debias must be True or False, got 'no' (a str)
+
+options (method, pick_ori, solver, spacing...) -- ``check_option(value, name, allowed)``,
+compared by kind and value (1 is not True); a misspelt string gets a did-you-mean::
+
+    method must be one of 'MNE', 'dSPM', 'sLORETA' or 'eLORETA', got 'dspm' (a str); did you
+    mean 'dSPM'?
+
+  MNE: "Invalid value for the 'method' parameter. Allowed values are ... but got 'dspm'
+  instead." (ours kept: adds the near match).
 """
 
 import difflib
