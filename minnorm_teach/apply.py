@@ -15,7 +15,7 @@ import mne
 import numpy as np
 
 from .kernel import apply_kernel, rotate_leads, sensor_fit
-from .lead_field import source_normals, surface_frames
+from .lead_field import check_compensation, source_normals, surface_frames
 from .noise_norm import INVERSE_METHODS, prepare_kernel
 from .operator import InverseOperator
 
@@ -55,14 +55,15 @@ def _check_reference(info, inv):
 
 
 def _kernel_for(info, inv, lambda2, method, nave, method_params, pick_ori, use_cps):
-    """The kernel for data with this ``info``; for a free operator's normal component, along
-    the normals of ``use_cps``.
+    """The kernel for data with this ``info``: same compensation grade as the operator, and
+    for a free operator's normal component the normals of ``use_cps``.
 
     MNE keeps a free operator made from a forward in x, y, z in x, y, z and picks the
     normal at apply time (``use_cps``); ours has surface frames, so its leads are rotated to
     the frames of those normals (:func:`minnorm_teach.kernel.rotate_leads`). Loose and fixed
     operators chose their normals when they were made (``make_inverse_operator(use_cps=)``).
     """
+    check_compensation(inv.compensation_grade, info, built_for="the inverse operator")
     kernel = prepare_kernel(inv, lambda2, method, nave, method_params)
     if pick_ori != "normal" or inv.loose != 1.0 or not inv.own_frames:
         return kernel
@@ -102,7 +103,7 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
     Mirrors ``mne.minimum_norm.apply_inverse`` (same defaults: lambda2 = 1/9, i.e. SNR 3,
     method "dSPM"). Logs "Explained xx.x% variance" on the ``minnorm_teach`` logger.
     ``use_cps`` (MNE's default True: patch-average normals) only matters for the normal
-    component of a free operator.
+    component of a free operator; the data's compensation grade must be the operator's.
 
     Returns
     -------

@@ -21,7 +21,13 @@ import mne
 import numpy as np
 
 from . import linalg, priors, whitening
-from .lead_field import fixed_lead_field, is_fixed, surface_lead_field
+from .lead_field import (
+    check_compensation,
+    compensation_grade,
+    fixed_lead_field,
+    is_fixed,
+    surface_lead_field,
+)
 
 __all__ = ["InverseOperator", "select_channels", "source_prior", "whitened_svd",
            "make_inverse_operator"]
@@ -55,6 +61,8 @@ class InverseOperator:
     source_nn : (n_dipoles, 3)                 orientation of each component [source_nn]
     src : mne.SourceSpaces                     [src]
     nave : float                               1 (covariances as given) [nave]
+    compensation_grade : int                   CTF/4D grade of the MEG channels it was built
+                                               for (0: none) [info's coil types]
     own_frames : bool                          the surface frames were built here from the
                                                source normals (a free forward in x, y, z);
                                                MNE keeps such a free operator in x, y, z and
@@ -83,6 +91,7 @@ class InverseOperator:
     source_nn: np.ndarray
     src: object
     nave: float = 1.0
+    compensation_grade: int = 0
     own_frames: bool = False
 
     @property
@@ -209,7 +218,9 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     Same arguments, meanings and defaults as ``mne.minimum_norm.make_inverse_operator``
     (``loose='auto'`` is 0.2 on a surface source space, ``fixed='auto'`` follows ``loose``,
     ``use_cps=True`` orients fixed and loose sources by patch-average normals when the source
-    space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`).
+    space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`). The
+    operator remembers the compensation grade of ``info`` (CTF/4D data), which must be the
+    forward's.
 
     Parameters
     ----------
@@ -233,6 +244,7 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     if is_fixed(fwd) and loose > 0:
         raise ValueError(f"the forward has fixed orientation: only a fixed inverse "
                          f"(loose=0) is possible, got loose={loose}")
+    check_compensation(compensation_grade(fwd["info"]), info)
     ch_names = select_channels(info, fwd, noise_cov)
     info_used = mne.pick_info(info, [info["ch_names"].index(c) for c in ch_names])
     rows = [list(fwd["sol"]["row_names"]).index(c) for c in ch_names]
@@ -258,4 +270,5 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
         W=white.W, rank=white.n_nzero, rank_by_group=white.rank, L=L, depth_prior=depth_w,
         orient_prior=orient_w, R=c * R0, trace_LRLT=trace_LRLT, U=U, s=s, V=V,
         n_orient=1 if loose == 0.0 else 3, loose=loose, source_nn=source_nn,
-        src=fwd["src"], nave=1.0, own_frames=not (fwd["surf_ori"] or is_fixed(fwd)))
+        src=fwd["src"], nave=1.0, compensation_grade=compensation_grade(info_used),
+        own_frames=not (fwd["surf_ori"] or is_fixed(fwd)))

@@ -27,7 +27,13 @@ import mne
 import numpy as np
 
 from .. import priors, whitening
-from ..lead_field import fixed_lead_field, is_fixed, surface_lead_field
+from ..lead_field import (
+    check_compensation,
+    compensation_grade,
+    fixed_lead_field,
+    is_fixed,
+    surface_lead_field,
+)
 
 __all__ = ["SparseGain", "prepare_sparse_gain", "sparse_loose", "sparse_channels",
            "oriented_lead_field", "location_weights"]
@@ -157,10 +163,12 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
 
     Inside the sparse solvers ``L`` is always this L_tilde (``SparseGain.L``) and ``b`` the
     whitened data ``SparseGain.W @ data``. ``use_cps``: see :func:`oriented_lead_field`.
+    The compensation grade of ``info`` (CTF/4D) must be the forward's, as MNE checks.
     """
     if depth is not None and not isinstance(depth, Real):
         raise TypeError(f"depth must be a number (the exponent) or None, got {depth!r}")
     loose = sparse_loose(loose, forward)                                     # 1.
+    check_compensation(compensation_grade(forward["info"]), info)
     ch_names = sparse_channels(info, forward, noise_cov)
     rows = [forward["sol"]["row_names"].index(c) for c in ch_names]
     L, n_orient = oriented_lead_field(forward, loose, use_cps=use_cps)
