@@ -48,7 +48,7 @@ class InverseOperator:
     rank : int                                 rank of the whitened noise [n_nzero]
     rank_by_group : dict                       {"meg": 302, "eeg": 59}
     L : (n_channels, n_dipoles)                lead field, surface-oriented, channels picked
-    depth_prior : (n_dipoles,) | None          [depth_prior]
+    depth_prior : (n_dipoles,) | None          [depth_prior] (float32 from a float32 gain)
     orient_prior : (n_dipoles,) | None         [orient_prior] (None for fixed)
     R : (n_dipoles,)                           source prior incl. trace scale [source_cov]
     trace_LRLT : float                         ||W P L diag(sqrt(depth*orient))||_F^2
@@ -162,7 +162,11 @@ def _triage_loose(loose, fixed, src):
 
 
 def source_prior(L, ch_types, loose, depth, fixed_forward):
-    """depth_prior and orient_prior of the (unwhitened) lead field in surface coordinates."""
+    """depth_prior and orient_prior of the (unwhitened) lead field.
+
+    ``L`` is the gain MNE computes the depth prior on, in its own precision (see
+    ``_depth_gain``); the spectral norms do not depend on its orientation frame.
+    """
     n_orient = 1 if fixed_forward else 3
     depth_w = None
     if depth is not None:
@@ -177,6 +181,15 @@ def source_prior(L, ch_types, loose, depth, fixed_forward):
     if loose == 0.0 and depth_w is not None:
         depth_w = depth_w[2::3]
     return depth_w, orient_w
+
+
+def _depth_gain(fwd, L_surf, loose):
+    """The gain MNE computes the depth prior on: the forward's own, as stored (float32 when
+    read from a file), unless a loose inverse first rotates it to surface coordinates
+    (then float64, as ``L_surf``)."""
+    if 0.0 < loose < 1.0 and not fwd["surf_ori"] and not is_fixed(fwd):
+        return L_surf
+    return fwd["sol"]["data"]
 
 
 def whitened_svd(L_tilde, kept):
@@ -220,7 +233,9 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     ``use_cps=True`` orients fixed and loose sources by patch-average normals when the source
     space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`). The
     operator remembers the compensation grade of ``info`` (CTF/4D data), which must be the
-    forward's.
+    forward's. A forward read from a ``-fwd.fif`` file is float32: for a fixed or free
+    inverse MNE computes the depth prior on it in float32, and so does this function (a
+    float64 prior would move the estimate by ~2e-7 relative).
 
     Parameters
     ----------
@@ -250,7 +265,8 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     rows = [list(fwd["sol"]["row_names"]).index(c) for c in ch_names]
     L, source_nn = surface_lead_field(fwd, use_cps=use_cps)
     ch_types = whitening.channel_types(info_used, ch_names)
-    depth_w, orient_w = source_prior(L[rows], ch_types, loose, depth, is_fixed(fwd))
+    depth_w, orient_w = source_prior(_depth_gain(fwd, L, loose)[rows], ch_types, loose, depth,
+                                     is_fixed(fwd))
     if loose == 0.0:
         L, source_nn = fixed_lead_field(fwd, use_cps=use_cps)
     L = L[rows]
