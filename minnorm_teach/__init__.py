@@ -16,7 +16,9 @@ Where the code lives (chapter -> module -> main functions)::
     05     covariance     channel_types, pick_cov, projector, noise_cov_rank,
                           empirical_covariance
            whitening      make_whitener, whitener_from_eigh, colorer_from_eigh, Whitener
-    06     lead_field     surface_frames, surface_lead_field, fixed_lead_field
+    06     lead_field     surface_frames, surface_lead_field, fixed_lead_field,
+                          source_normals (use_cps: patch-average normals),
+                          compensation_grade
            priors         depth_prior, orient_prior, block_norms, trace_scale
            operator       make_inverse_operator -> InverseOperator (the SVD of
                           L_tilde = W P L R^{1/2} by linalg.svd_from_gram)

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import validation
 from .kernel import apply_kernel, rotate_leads, sensor_fit
-from .lead_field import source_normals, surface_frames
+from .lead_field import check_compensation, source_normals, surface_frames
 from .noise_norm import INVERSE_METHODS, check_method_params, prepare_kernel
 
 __all__ = ["apply_inverse", "apply_inverse_epochs", "apply_inverse_raw"]
@@ -85,7 +85,8 @@ def _make_stc(j, inv, tmin, tstep, pick_ori):
 
 
 def _check_args(inst, kind, name, inv, lambda2, method, pick_ori, method_params):
-    """Types, then scalars and options, then channels (present, not bad, EEG reference);
+    """Types, then scalars and options, then channels (present, not bad, EEG reference,
+    compensation grade);
     returns (lambda2, method, pick_ori, method_params, rows of the inverse's channels)."""
     validation.check_instance(inst, name, kind)
     validation.check_inverse_operator(inv)
@@ -95,6 +96,7 @@ def _check_args(inst, kind, name, inv, lambda2, method, pick_ori, method_params)
     method_params = check_method_params(method, method_params)
     rows = validation.data_rows(inst, name, inv.ch_names, info=inv.info)
     _check_reference(inst.info, inv, name)
+    check_compensation(inv.compensation_grade, inst.info, built_for="the inverse operator")
     return lambda2, method, pick_ori, method_params, rows
 
 
@@ -117,7 +119,8 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
     ``check_units``: refuse data whose whitened baseline variance is orders of magnitude away
     from 1 (fT for T, uV for V, another recording's covariance; a warning from 10 times off);
     pass False to turn the check off. ``use_cps`` (MNE's default True: patch-average normals)
-    only matters for the normal component of a free operator.
+    only matters for the normal component of a free operator;
+    the data's compensation grade (CTF/4D) must be the operator's.
 
     Returns
     -------

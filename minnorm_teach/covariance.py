@@ -104,12 +104,13 @@ def projector(projs, ch_names):
     n_proj : int  the number of directions removed
     """
     n_channels = len(ch_names)
-    vectors = _restricted_vectors(projs or [], ch_names)
-    if not len(vectors):
+    vectors = _restricted_vectors(projs or [], ch_names, keep_zero=True)
+    if not np.any(vectors):
         return np.eye(n_channels), 0
-    # each vector normalised on its own, as MNE's make_projector does: the 1e-10 agreement
-    # of badly conditioned MEG+EEG cases depends on this order of rounding
-    vectors = np.array([v / np.linalg.norm(v) for v in vectors])
+    # each vector normalised on its own, and the vectors that vanish on these channels kept
+    # (they add singular values 0), as MNE's make_projector does: the 1e-10 agreement of
+    # badly conditioned cases (real covariances, cond ~1e7) depends on this order of rounding
+    vectors = np.array([v / np.linalg.norm(v) if np.any(v) else v for v in vectors])
     Q, sv, _ = linalg.svd(vectors.T, full_matrices=False)
     Q = Q[:, sv / sv[0] > 1e-2]
     if Q.shape[1] >= n_channels:
@@ -119,8 +120,9 @@ def projector(projs, ch_names):
     return np.eye(n_channels) - Q @ Q.T, Q.shape[1]
 
 
-def _restricted_vectors(projs, ch_names):
-    """Every projection vector of ``projs`` on the channels ``ch_names``; zero rows dropped."""
+def _restricted_vectors(projs, ch_names, *, keep_zero=False):
+    """Every projection vector of ``projs`` on the channels ``ch_names``; zero rows dropped
+    unless ``keep_zero``."""
     position = {name: i for i, name in enumerate(ch_names)}
     rows = []
     for proj in projs:
@@ -130,7 +132,7 @@ def _restricted_vectors(projs, ch_names):
             for c, value in zip(cols, vector, strict=True):
                 if c in position:
                     row[position[c]] = value
-            if np.any(row):
+            if keep_zero or np.any(row):
                 rows.append(row)
     return np.array(rows).reshape(-1, len(ch_names))
 

@@ -176,7 +176,8 @@ def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6
     Parameters
     ----------
     L_w : array, (n_channels, n_dipoles)
-        Whitened, projected lead field W P L (no depth prior, no orientation prior);
+        Whitened lead field W L (= W P L: W's rows lie in the range of P; no depth
+        prior, no orientation prior);
         loose/free: surface-oriented triplets [t1, t2, n] per location.
     n_orient : {1, 3}
     rank : int
@@ -221,8 +222,10 @@ def eloreta_kernel(inv, lambda2, nave, *, eps=1e-6, max_iter=20, force_equal=Fal
     """eLORETA kernel K = R_e^{1/2} V diag(gamma) U^T W P with A = W P L R_e^{1/2} = U diag(s) V^T.
 
     R_e are the weights of :func:`eloreta_weights` on the lead field whitened at ``nave``
-    (W_nave = sqrt(nave) W, its zero rows left out); ``inv``'s depth prior and trace scale
-    are not used. MNE: ``apply_inverse(..., method="eLORETA",
+    (W_nave = sqrt(nave) W, its zero rows left out): W_nave L, as the operator whitens it.
+    W P = W in exact arithmetic, but with SSP projectors W's rows leak ~1e-11 into the
+    projected directions, and W P L would move the weights by 1e-10 from MNE's. ``inv``'s
+    depth prior and trace scale are not used. MNE: ``apply_inverse(..., method="eLORETA",
     method_params=dict(eps=, max_iter=, force_equal=))``.
 
     Returns
@@ -235,7 +238,7 @@ def eloreta_kernel(inv, lambda2, nave, *, eps=1e-6, max_iter=20, force_equal=Fal
     """
     _, W_nave, colorer = scale_to_nave(inv, nave)
     kept = inv.eig > 0
-    L_w = W_nave[kept] @ inv.P @ inv.L
+    L_w = W_nave[kept] @ inv.L
     weights = eloreta_weights(L_w, n_orient=inv.n_orient, rank=inv.rank, lambda2=lambda2,
                               orient_prior=inv.orient_prior, eps=eps, max_iter=max_iter,
                               force_equal=force_equal)

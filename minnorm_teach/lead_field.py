@@ -15,10 +15,13 @@ statistics") then orients location k by the average normal of its patch,
     n_k = sum_{v in patch k} nn_v / || sum_{v in patch k} nn_v ||,
 
 and otherwise (``use_cps=False``, or no patch statistics) by the normal of its own vertex.
-Folded cortex makes the two differ (a few degrees at the median, 20 degrees and more in sulci).
+Folded cortex makes the two differ (on the course cortex by 6 degrees at the median and 20
+at the 95th percentile, which changes a fixed-orientation gain by 16 %).
 
 MNE-Python counterpart: ``mne.convert_forward_solution(fwd, surf_ori=True, use_cps=...)`` and
-``force_fixed=True``; the frames and normals are MNE's exactly.
+``force_fixed=True``; the frames and normals are MNE's exactly. The compensation grade of the
+MEG channels (CTF and 4D systems) is part of what a forward model was computed for:
+:func:`compensation_grade` reads it.
 """
 
 import mne
@@ -28,7 +31,8 @@ from . import validation
 
 __all__ = ["surface_frames", "surface_lead_field", "fixed_lead_field", "xyz_lead_field", "is_fixed",
            "normal_component", "source_normals", "vertex_normals", "patch_normals",
-           "has_patch_info", "uses_patch_normals", "patch_normal_angles"]
+           "has_patch_info", "uses_patch_normals", "patch_normal_angles", "compensation_grade",
+           "check_compensation"]
 
 FIFF = mne.io.constants.FIFF
 
@@ -199,3 +203,36 @@ def is_fixed(fwd):
 def normal_component(x):
     """Rows of the normal component of a surface-oriented (n_locations * 3, ...) array: x[2::3]."""
     return x[2::3]
+
+
+# ------------------------------------------------------------------------ compensation --
+
+def compensation_grade(info):
+    """The CTF/4D compensation grade of the MEG channels: coil_type >> 16 (0 = none).
+
+    A compensated system subtracts a weighted sum of reference sensors from each MEG channel;
+    the grade in use is stored in the upper 16 bits of every MEG channel's coil type. A
+    forward model and an inverse operator are valid for one grade only. No MEG channel: 0.
+    """
+    grades = {int(ch["coil_type"]) >> 16 for ch in info["chs"]
+              if ch["kind"] == FIFF.FIFFV_MEG_CH}
+    if len(grades) > 1:
+        raise ValueError(f"the MEG channels carry different compensation grades "
+                         f"{sorted(grades)}; expected one grade for all of them")
+    return grades.pop() if grades else 0
+
+
+def check_compensation(grade, info, *, built_for="the forward model", data="the data"):
+    """Refuse data whose CTF/4D compensation grade differs from the one a model was built for.
+
+    A model of compensated channels applied to data of another grade gives a map that is
+    wrong by a large factor, with no other sign of trouble. MNE raises a RuntimeError too
+    ("Compensation grade of forward (1) and data (0) do not match"); so does this function.
+    """
+    received = compensation_grade(info)
+    if received != grade:
+        raise RuntimeError(
+            f"compensation grade mismatch: {built_for} is for grade {grade} but {data} have "
+            f"grade {received}. Bring the data to grade {grade} "
+            f"(raw.apply_gradient_compensation({grade}), before epoching and averaging) or "
+            f"rebuild {built_for} for grade {received}.")

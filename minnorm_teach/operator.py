@@ -21,7 +21,13 @@ import mne
 import numpy as np
 
 from . import linalg, priors, validation, whitening
-from .lead_field import fixed_lead_field, is_fixed, surface_lead_field
+from .lead_field import (
+    check_compensation,
+    compensation_grade,
+    fixed_lead_field,
+    is_fixed,
+    surface_lead_field,
+)
 
 __all__ = ["InverseOperator", "select_channels", "source_prior", "whitened_svd",
            "make_inverse_operator"]
@@ -42,7 +48,7 @@ class InverseOperator:
     rank : int                                 rank of the whitened noise [n_nzero]
     rank_by_group : dict                       {"meg": 302, "eeg": 59}
     L : (n_channels, n_dipoles)                lead field, surface-oriented, channels picked
-    depth_prior : (n_dipoles,) | None          [depth_prior]
+    depth_prior : (n_dipoles,) | None          [depth_prior] (float32 from a float32 gain)
     orient_prior : (n_dipoles,) | None         [orient_prior] (None for fixed)
     R : (n_dipoles,)                           source prior incl. trace scale [source_cov]
     trace_LRLT : float                         ||W P L diag(sqrt(depth*orient))||_F^2
@@ -55,6 +61,8 @@ class InverseOperator:
     source_nn : (n_dipoles, 3)                 orientation of each component [source_nn]
     src : mne.SourceSpaces                     [src]
     nave : float                               1 (covariances as given) [nave]
+    compensation_grade : int                   CTF/4D grade of the MEG channels it was built
+                                               for (0: none) [info's coil types]
     own_frames : bool                          the surface frames were built here from the
                                                source normals (a free forward in x, y, z);
                                                MNE keeps such a free operator in x, y, z and
@@ -83,6 +91,7 @@ class InverseOperator:
     source_nn: np.ndarray
     src: object
     nave: float = 1.0
+    compensation_grade: int = 0
     own_frames: bool = False
 
     @property
@@ -128,8 +137,10 @@ def select_channels(info, fwd, noise_cov):
 
 
 def source_prior(L, ch_types, loose, depth, fixed_forward):
-    """depth_prior and orient_prior of the (unwhitened) lead field in surface coordinates.
+    """depth_prior and orient_prior of the (unwhitened) lead field.
 
+    ``L`` is the gain MNE computes the depth prior on, in its own precision (see
+    ``_depth_gain``); the spectral norms do not depend on its orientation frame.
     ``depth``: the exponent, None, or MNE's options as :class:`minnorm_teach.validation.Depth`
     (exponent, limit, combine_xyz of MNE's ``depth_mne``).
     """
@@ -150,6 +161,15 @@ def source_prior(L, ch_types, loose, depth, fixed_forward):
     if loose == 0.0 and depth_w is not None:
         depth_w = depth_w[2::3]
     return depth_w, orient_w
+
+
+def _depth_gain(fwd, L_surf, loose):
+    """The gain MNE computes the depth prior on: the forward's own, as stored (float32 when
+    read from a file), unless a loose inverse first rotates it to surface coordinates
+    (then float64, as ``L_surf``)."""
+    if 0.0 < loose < 1.0 and not fwd["surf_ori"] and not is_fixed(fwd):
+        return L_surf
+    return fwd["sol"]["data"]
 
 
 def whitened_svd(L_tilde, kept):
@@ -195,7 +215,11 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     Same arguments, meanings and defaults as ``mne.minimum_norm.make_inverse_operator``
     (``loose='auto'`` is 0.2 on a surface source space, ``fixed='auto'`` follows ``loose``,
     ``use_cps=True`` orients fixed and loose sources by patch-average normals when the source
-    space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`).
+    space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`). The
+    operator remembers the compensation grade of ``info`` (CTF/4D data), which must be the
+    forward's. A forward read from a ``-fwd.fif`` file is float32: for a fixed or free
+    inverse MNE computes the depth prior on it in float32, and so does this function (a
+    float64 prior would move the estimate by ~2e-7 relative).
 
     Parameters
     ----------
@@ -224,13 +248,15 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     if is_fixed(fwd) and loose > 0:
         raise validation.refuse("loose", "0 (or 'auto', fixed=True) with a fixed-orientation "
                                          "forward", loose)
+    check_compensation(compensation_grade(fwd["info"]), info)
     ch_names = select_channels(info, fwd, noise_cov)
     validation.check_rank(rank, validation.channel_types(info, ch_names).values())
     info_used = mne.pick_info(info, [info["ch_names"].index(c) for c in ch_names])
     rows = [list(fwd["sol"]["row_names"]).index(c) for c in ch_names]
     L, source_nn = surface_lead_field(fwd, use_cps=use_cps)
     ch_types = whitening.channel_types(info_used, ch_names)
-    depth_w, orient_w = source_prior(L[rows], ch_types, loose, depth, is_fixed(fwd))
+    depth_w, orient_w = source_prior(_depth_gain(fwd, L, loose)[rows], ch_types, loose, depth,
+                                     is_fixed(fwd))
     if loose == 0.0:
         L, source_nn = fixed_lead_field(fwd, use_cps=use_cps)
     L = L[rows]
@@ -250,4 +276,5 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
         W=white.W, rank=white.n_nzero, rank_by_group=white.rank, L=L, depth_prior=depth_w,
         orient_prior=orient_w, R=c * R0, trace_LRLT=trace_LRLT, U=U, s=s, V=V,
         n_orient=1 if loose == 0.0 else 3, loose=loose, source_nn=source_nn,
-        src=fwd["src"], nave=1.0, own_frames=not (fwd["surf_ori"] or is_fixed(fwd)))
+        src=fwd["src"], nave=1.0, compensation_grade=compensation_grade(info_used),
+        own_frames=not (fwd["surf_ori"] or is_fixed(fwd)))

@@ -31,8 +31,11 @@ __all__ = ["block_norms", "depth_limit", "depth_prior", "depth_channels", "orien
 
 
 def _as_gain(L, name="L"):
-    L = validation.as_real_array(L, name, ndim=2, shape_text="(n_channels, n_dipoles)")
-    return validation.check_finite(L, name, labels=("row", "column"))
+    """L checked (real, 2-D, finite), in its own precision: a float32 gain read from a
+    ``-fwd.fif`` file stays float32, as MNE computes with it."""
+    checked = validation.as_real_array(L, name, ndim=2, shape_text="(n_channels, n_dipoles)")
+    validation.check_finite(checked, name, labels=("row", "column"))
+    return L if isinstance(L, np.ndarray) and L.dtype == np.float32 else checked
 
 
 def block_norms(L, *, n_orient=3, combine="spectral"):
@@ -42,7 +45,9 @@ def block_norms(L, *, n_orient=3, combine="spectral"):
     ``n_orient=3``, ``combine="spectral"``: d_k = lambda_max(L_k^T L_k) = ||L_k||_2^2
     (the best-oriented dipole at k); ``combine="fro"``: d_k = ||L_k||_F^2 = tr(L_k^T L_k).
     L_k is the (n_channels, 3) block of location k. Both are invariant to rotating the three
-    components, so xyz and surface coordinates give the same d.
+    components, so xyz and surface coordinates give the same d (up to round-off). Computed in
+    L's own precision, as MNE's ``compute_depth_prior`` does: float32 for a gain read from a
+    ``-fwd.fif`` file, so that the prior is MNE's to the last bit.
 
     Parameters
     ----------
@@ -56,11 +61,13 @@ def block_norms(L, *, n_orient=3, combine="spectral"):
     n_channels, n_dipoles = L.shape
     n_orient = validation.check_n_orient(n_orient, n_dipoles)
     combine = validation.check_option(combine, "combine", ("spectral", "fro"))
-    if n_orient == 1 or combine == "fro":
-        return np.sum((L ** 2).reshape(n_channels, -1, n_orient), axis=(0, 2))
+    if n_orient == 1:
+        return np.sum(L ** 2, axis=0)
+    if combine == "fro":
+        return np.sum(L ** 2, axis=0).reshape(-1, 3).sum(axis=1)
     blocks = L.reshape(n_channels, -1, 3)
     gram = np.einsum("cki,ckj->kij", blocks, blocks)          # (n_locations, 3, 3) L_k^T L_k
-    return np.linalg.eigvalsh(gram)[:, -1]
+    return np.linalg.norm(gram, ord=2, axis=(1, 2))           # its largest eigenvalue
 
 
 def depth_limit(w, limit):

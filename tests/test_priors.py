@@ -87,3 +87,13 @@ def test_trace_scale_gives_rank():
     s = np.linalg.svd(L_tilde * np.sqrt(c), compute_uv=False)
     assert np.sum(s ** 2) == pytest.approx(27, rel=1e-12)
     assert priors.weighted_trace(L_tilde) == pytest.approx(np.trace(L_tilde @ L_tilde.T))
+
+
+def test_depth_prior_keeps_the_gain_precision():
+    """A float32 gain (a forward read from a file) gives MNE's float32 prior, ~1e-7 away."""
+    L = rng.normal(size=(30, 3 * 8)).astype(np.float32)
+    for combine in ("spectral", "fro"):
+        p32 = priors.depth_prior(L, combine=combine)
+        p64 = priors.depth_prior(L.astype(np.float64), combine=combine)
+        assert p32.dtype == np.float32 and p64.dtype == np.float64
+        assert 0 < np.max(np.abs(p32 - p64) / p64) < 1e-5

@@ -26,7 +26,13 @@ import mne
 import numpy as np
 
 from .. import priors, validation, whitening
-from ..lead_field import fixed_lead_field, is_fixed, surface_lead_field
+from ..lead_field import (
+    check_compensation,
+    compensation_grade,
+    fixed_lead_field,
+    is_fixed,
+    surface_lead_field,
+)
 from .edge import SPARSE_DEPTH
 
 __all__ = ["SparseGain", "prepare_sparse_gain", "sparse_loose", "sparse_channels",
@@ -146,6 +152,7 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
 
     Inside the sparse solvers ``L`` is always this L_tilde (``SparseGain.L``) and ``b`` the
     whitened data ``SparseGain.W @ data``. ``use_cps``: see :func:`oriented_lead_field`.
+    The compensation grade of ``info`` (CTF/4D) must be the forward's, as MNE checks.
     """
     validation.check_forward(forward, "forward")
     validation.check_instance(info, "info", "Info")
@@ -154,6 +161,7 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
     weights_min = validation.check_real(weights_min, "weights_min", low=0)
     use_cps = validation.check_bool(use_cps, "use_cps")
     loose = sparse_loose(loose, forward)                                     # 1.
+    check_compensation(compensation_grade(forward["info"]), info)
     ch_names = sparse_channels(info, forward, noise_cov)
     rows = [forward["sol"]["row_names"].index(c) for c in ch_names]
     L, n_orient = oriented_lead_field(forward, loose, use_cps=use_cps)
