@@ -5,9 +5,11 @@ Pascual-Marqui 2007/2011: replace the prior R by weights found by the fixed-poin
     R_k = (L_k^T (L R L^T + lambda2 I)^+ L_k)^{-1/2}
 
 (one weight per dipole for fixed orientation, one 3 x 3 block per location for free/loose),
-then build the kernel as for the plain minimum norm with R in place of the prior. MNE
-counterpart: ``apply_inverse(..., method="eLORETA")`` (``mne/minimum_norm/_eloreta.py``); the
-formulas were re-derived, not copied.
+then build the kernel as for the plain minimum norm with R in place of the prior:
+K = R L^T (L R L^T + lambda2 I)^+ in whitened units (:func:`weighted_kernel`). So K L is
+dimensionless and the estimate is a current in A·m, as the minimum norm's (MNE since 0.20;
+before, its scale was arbitrary). MNE counterpart: ``apply_inverse(..., method="eLORETA")``
+(``mne/minimum_norm/_eloreta.py``); the formulas were re-derived, not copied.
 
 Every iteration stays at the sensor level, as in chapter 03: the model covariance
 S = L R L^T = B B^T (B = L F, F a factor of R: F F^T = R) is an n_channels x n_channels matrix
@@ -25,7 +27,8 @@ import numpy as np
 from . import linalg, validation
 from .kernel import Kernel, scale_to_nave
 
-__all__ = ["ELORETA_DEFAULTS", "ELoretaWeights", "eloreta_weights", "eloreta_kernel"]
+__all__ = ["ELORETA_DEFAULTS", "ELoretaWeights", "eloreta_weights", "eloreta_kernel",
+           "weighted_kernel"]
 
 ELORETA_DEFAULTS = dict(eps=1e-6, max_iter=20, force_equal=False)   # MNE 1.13.2's
 
@@ -249,3 +252,25 @@ def eloreta_kernel(inv, lambda2, nave, *, eps=1e-6, max_iter=20, force_equal=Fal
                     lambda2=float(lambda2), nave=float(nave), U=U, s=weights.s, gamma=gamma,
                     W=W_nave, P=inv.P, colorer=colorer, R=np.full(inv.L.shape[1], np.nan))
     return kernel, weights
+
+
+def weighted_kernel(L_w, R, lambda2):
+    """K_w = R L_w^T (L_w R L_w^T + lambda2 I)^-1: the minimum norm with weights R, whitened.
+
+    The closed form of an eLORETA kernel (with R its weights: ``ELoretaWeights.R``, one
+    weight per dipole, (n_dipoles,), or one block per location, (n_sources, o, o)), to be
+    multiplied on the right by the whitener and projector, ``W P``. Forms the n_rows x
+    n_rows model covariance, so ``L_w`` should have full row rank (the kept whitened rows).
+    """
+    L_w = np.asarray(L_w, dtype=float)
+    n_rows, n_dipoles = L_w.shape
+    R = np.asarray(R, dtype=float)
+    if R.shape == (n_dipoles,):
+        RLt = R[:, None] * L_w.T
+    elif R.ndim == 3 and R.shape[1] == R.shape[2] and R.shape[0] * R.shape[1] == n_dipoles:
+        RLt = np.matmul(R, _by_location(L_w, R.shape[1])).reshape(n_dipoles, n_rows)
+    else:
+        raise ValueError(f"R has shape {R.shape}; expected ({n_dipoles},) or "
+                         f"(n_sources, o, o) with n_sources * o = {n_dipoles}")
+    S = L_w @ RLt + lambda2 * np.eye(n_rows)
+    return np.linalg.solve(S, RLt.T).T                     # S symmetric: (S^-1 (R L^T)^T)^T

@@ -10,6 +10,10 @@ covariance is the identity, so every noise variance below is a sum over the sing
 - sLORETA (Pascual-Marqui 2002; MNE's scaling): divide by the standard deviation of the
   estimate under noise *and* the prior source variance,
   ``[K (C + L R L^T / lambda2) K^T]_kk = R_k sum_i V_ki^2 gamma_i^2 (1 + s_i^2 / lambda2)``.
+  MNE uses its prior R here, depth weighting and loose orientation prior included; with
+  R = c I (fixed orientation, ``depth=None``) this is Pascual-Marqui's unit-prior sLORETA
+  (:func:`sloreta_unit_prior`) times one global factor, otherwise the two differ location by
+  location.
 - eLORETA (Pascual-Marqui 2007/2011): replace the prior R by weights found by a fixed-point
   iteration so that the estimate of a single noiseless source peaks at the right place
   (:mod:`minnorm_teach.eloreta`).
@@ -31,7 +35,8 @@ from .eloreta import ELORETA_DEFAULTS, eloreta_kernel
 from .kernel import mne_kernel
 
 __all__ = ["INVERSE_METHODS", "METHODS", "noise_variance_dspm", "noise_variance_sloreta",
-           "sum_orientations", "noise_norm", "check_method_params", "prepare_kernel"]
+           "sum_orientations", "noise_norm", "check_method_params", "prepare_kernel",
+           "sloreta_unit_prior", "location_noise_covariance", "null_exceedance"]
 
 INVERSE_METHODS = ("MNE", "dSPM", "sLORETA", "eLORETA")
 METHODS = INVERSE_METHODS[1:]                       # the noise-normalised ones
@@ -85,8 +90,11 @@ def noise_variance_sloreta(V, s, gamma, R, lambda2):
     """sLORETA: [K (C + L R L^T/lambda2) K^T]_kk = R_k sum_i V_ki^2 gamma_i^2 (1 + s_i^2/lambda2).
 
     ``lambda2 * var_k / R_k`` is the diagonal of the whitened resolution matrix
-    ``V diag(s^2/(s^2+lambda2)) V^T``, so sLORETA standardises by the resolution matrix
-    (MNE's scaling: one global factor away from Pascual-Marqui's unit-prior formula).
+    ``V diag(s^2/(s^2+lambda2)) V^T``, so sLORETA standardises by the resolution matrix.
+    This is MNE's sLORETA, with MNE's prior R (depth and orientation priors included). Only
+    when R = c I (fixed orientation, no depth weighting) is it Pascual-Marqui's unit-prior
+    formula (:func:`sloreta_unit_prior`) times one global factor; with depth weighting the
+    ratio varies from location to location (chapter 08 measures it).
 
     Parameters
     ----------
@@ -177,3 +185,60 @@ def prepare_kernel(inv, lambda2, method="MNE", nave=1, method_params=None):
     else:
         var = noise_variance_sloreta(inv.V, inv.s, kernel.gamma, kernel.R, lambda2)
     return replace(kernel, noise_norm=noise_norm(var, inv.n_orient), method=method)
+
+
+# ------------------------------------------------------- sLORETA with a unit prior --
+
+def sloreta_unit_prior(L_w, alpha):
+    """Pascual-Marqui's sLORETA (fixed orientation): row k of T over sqrt([T L_w]_kk).
+
+    T = L_w^T (L_w L_w^T + alpha I)^-1 is the minimum-norm kernel with a unit source prior
+    (R = I) on the whitened lead field ``L_w`` (the kept rows of ``W L``, as MNE whitens the
+    gain: W's rows lie in the range of the projector, so W P = W up to round-off); ``T L_w`` is
+    its resolution matrix, and Pascual-Marqui (2002) divides each estimate by the square root
+    of its diagonal. Returns the standardised kernel, (n_sources, n_rows), to be applied to
+    whitened data ``W P b``. MNE's sLORETA with ``depth=None`` and fixed orientation equals it
+    times one global factor (for ``alpha = lambda2 / c``, R = c I); with depth weighting it
+    does not.
+    """
+    L_w = np.asarray(L_w, dtype=float)
+    n_rows, n_sources = L_w.shape
+    if not alpha > 0:
+        raise ValueError(f"alpha must be > 0, got {alpha!r}")
+    T = np.linalg.solve(L_w @ L_w.T + alpha * np.eye(n_rows), L_w).T      # (n_sources, n_rows)
+    resolution_diag = np.sum(T * L_w.T, axis=1)                            # [T L_w]_kk
+    return T / np.sqrt(resolution_diag)[:, None]
+
+
+# ----------------------------------------------- dSPM as a statistic: its null law --
+
+def location_noise_covariance(V, gamma, R, n_orient):
+    """The n_orient x n_orient blocks of K C K^T, one per location: (n_sources, o, o).
+
+    With B_k = the rows of sqrt(R) V diag(gamma) for location k, the block is B_k B_k^T (the
+    whitened noise covariance is the identity). Its trace is the sum of the location's
+    variances that dSPM divides by; its eigenvalues say how the noise spreads over the
+    location's directions.
+    """
+    _check_svd_parts(V, gamma, R)
+    if n_orient not in (1, 3) or len(R) % n_orient:
+        raise ValueError(f"cannot group {len(R)} dipoles by n_orient={n_orient}")
+    B = (np.sqrt(R)[:, None] * np.asarray(V) * gamma).reshape(-1, n_orient, len(gamma))
+    return B @ B.transpose(0, 2, 1)
+
+
+def null_exceedance(shares, threshold, *, rng, n_draws=20_000, chunk=512):
+    """P(dSPM > threshold) under pure noise, per location, by Monte Carlo: (n_sources,).
+
+    Under the null a location's dSPM^2 is sum_c e_c z_c^2 with z_c independent N(0, 1) and
+    e_c the eigenvalues of its noise covariance block divided by their sum (``shares``,
+    (n_sources, n_orient)); one share of 1 gives |z|, so 2 Phi(-threshold), three equal
+    shares chi^2_3 / 3. The same ``n_draws`` draws of z serve every location.
+    """
+    shares = np.asarray(shares, dtype=float)
+    z2 = rng.standard_normal((shares.shape[1], int(n_draws))) ** 2
+    p = np.empty(len(shares))
+    for start in range(0, len(shares), chunk):
+        block = shares[start:start + chunk] @ z2
+        p[start:start + chunk] = np.mean(block > threshold ** 2, axis=1)
+    return p

@@ -145,3 +145,57 @@ def test_bad_inputs_name_expected_and_received():
                            orient_prior=np.ones(3))
     with pytest.raises(TypeError, match="inv must be a minnorm_teach InverseOperator"):
         nn.prepare_kernel(None, 1 / 9, "LORETA", 1)
+
+
+# ----------------------------------------- sLORETA with a unit prior; dSPM's null law
+
+def test_unit_prior_sloreta_is_mne_sloreta_with_a_flat_prior_up_to_one_factor():
+    """R = c I: MNE's sLORETA kernel = Pascual-Marqui's times one factor; otherwise not."""
+    for R_scale, one_factor in ((lambda n: np.full(n, 2.5), True),
+                                (lambda n: np.random.default_rng(1).uniform(0.2, 3, n), False)):
+        rng = np.random.default_rng(0)
+        L_w = rng.normal(size=(25, 80))
+        R = R_scale(80)
+        U, s, Vt = np.linalg.svd(L_w * np.sqrt(R), full_matrices=False)
+        gamma = s / (s ** 2 + 1 / 9)
+        K = np.sqrt(R)[:, None] * (Vt.T * gamma) @ U.T
+        var = nn.noise_variance_sloreta(Vt.T, s, gamma, R, 1 / 9)
+        K_mne = K / np.sqrt(var)[:, None]
+        K_pm = nn.sloreta_unit_prior(L_w, (1 / 9) / np.median(R))
+        ratio = np.linalg.norm(K_mne, axis=1) / np.linalg.norm(K_pm, axis=1)
+        if one_factor:
+            assert relative_error(K_mne, np.median(ratio) * K_pm) < 1e-12
+        else:
+            assert ratio.max() > 1.1 * ratio.min()
+
+
+def test_unit_prior_sloreta_peaks_in_place():
+    L_w = np.random.default_rng(3).normal(size=(20, 120))
+    resmat = nn.sloreta_unit_prior(L_w, 0.5) @ L_w
+    assert np.array_equal(np.argmax(np.abs(resmat), axis=0), np.arange(120))
+    with pytest.raises(ValueError, match="alpha must be > 0"):
+        nn.sloreta_unit_prior(L_w, 0.0)
+
+
+def test_location_noise_covariance_blocks_of_K_C_Kt():
+    p = toy(n_orient=3)
+    Sigma = nn.location_noise_covariance(p["V"], p["gamma"], p["R"], 3)
+    full = p["K"] @ p["K"].T                                   # K C K^T with C = I (whitened)
+    blocks = np.stack([full[3 * k:3 * k + 3, 3 * k:3 * k + 3] for k in range(150)])
+    assert Sigma.shape == (150, 3, 3)
+    assert relative_error(Sigma, blocks) < 1e-12
+    var = nn.noise_variance_dspm(p["V"], p["gamma"], p["R"])
+    assert relative_error(np.trace(Sigma, axis1=1, axis2=2), nn.sum_orientations(var, 3)) < 1e-12
+
+
+def test_null_exceedance_in_its_two_limits():
+    """One share of 1: P(|z| > 3) = 0.27 %; three equal shares: P(chi2_3 > 27) = 5.9e-6."""
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    n = 400_000
+    p = nn.null_exceedance(np.array([[1.0, 0, 0], [1 / 3, 1 / 3, 1 / 3]]), 3.0, rng=rng,
+                           n_draws=n)
+    one = 2 * stats.norm.sf(3)
+    assert abs(p[0] - one) < 4 * np.sqrt(one / n)             # four binomial standard errors
+    assert p[1] < 10 / n

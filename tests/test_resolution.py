@@ -5,6 +5,7 @@ import pytest
 
 from minnorm_teach import noise_norm as nn
 from minnorm_teach import resolution as res
+from minnorm_teach.check import relative_error
 
 POS = np.array([[0.0, 0, 0], [0.01, 0, 0], [0, 0.02, 0], [0, 0, 0.03]])     # m
 
@@ -93,3 +94,35 @@ def test_bad_inputs_name_expected_and_received():
         res.peak_localisation_error(np.eye(4), POS[:3])
     with pytest.raises(ValueError, match="'psf'"):
         res.compute_metrics(np.eye(4), POS, "both")
+
+
+# ------------------------------------------------------------ depth and one PSF's radius
+
+def test_depth_below_a_sphere_and_peak_depth_shift():
+    """Inside a dense sphere of radius 9 cm, depth = 9 cm - |r| (to the vertex spacing)."""
+    sphere = np.random.default_rng(0).normal(size=(20000, 3))
+    sphere = 0.09 * sphere / np.linalg.norm(sphere, axis=1, keepdims=True)
+    points = np.array([[0, 0, 0.08], [0.05, 0, 0], [0, 0.02, 0.01]])
+    depth = res.distance_to_surface(points, sphere)
+    assert np.allclose(depth, 0.09 - np.linalg.norm(points, axis=1), atol=1.5e-3)
+    resmat = np.array([[1.0, 0.9, 0.0], [0.2, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    resmat[2, 0] = 2.0                               # source 0 peaks at the deepest source 2
+    shift = res.peak_depth_shift(resmat, depth)
+    assert np.allclose(shift, [depth[2] - depth[0], 0.0, 0.0])
+    with pytest.raises(ValueError, match="expected \\(3,\\)"):
+        res.peak_depth_shift(resmat, depth[:2])
+    with pytest.raises(ValueError, match="positions must have shape"):
+        res.distance_to_surface(points[:, :2], sphere)
+
+
+def test_radius_above_half_the_peak():
+    positions = np.array([[0.0, 0, 0], [0.01, 0, 0], [0.03, 0.04, 0], [0.2, 0, 0]])
+    values = np.array([1.0, -0.8, 0.6, 0.1])
+    assert np.isclose(res.radius_above(values, positions, 0), 0.05)
+    assert np.isclose(res.radius_above(values, positions, 0, threshold=0.7), 0.01)
+
+
+def test_rectify_sums_squares_per_location():
+    resmat = np.random.default_rng(2).normal(size=(3 * 7, 7))
+    expected = np.sqrt(resmat[0::3] ** 2 + resmat[1::3] ** 2 + resmat[2::3] ** 2)
+    assert relative_error(res.rectify(resmat), expected) < 1e-15

@@ -91,3 +91,26 @@ def test_peak_error_of_sloreta_and_eloreta_is_zero_on_the_cortex():
     for method in ("sLORETA", "eLORETA"):
         resmat = res.make_inverse_resolution_matrix(fwd_fixed, ours, method, 1 / 9)
         assert np.all(res.peak_localisation_error(resmat, pos) == 0), method
+
+
+@pytest.mark.parametrize("method", ["MNE", "sLORETA"])
+def test_free_orientation_resolution_matrix_matches_mne(method):
+    """loose=1: our operator is built in surface coordinates, MNE's in x, y, z; the rows are
+    rotated to x, y, z and the matrix is MNE's, for a fixed and for a free forward."""
+    data, fwd_fixed, _, _ = setup(0.2)
+    ref = mne_make_inverse_operator(data.info, data.fwd, data.noise_cov, loose=1.0, depth=0.8)
+    ours = mt.make_inverse_operator(data.info, data.fwd, data.noise_cov, loose=1.0, depth=0.8)
+    for fwd in (fwd_fixed, data.fwd):
+        expected = mne_resmat(fwd, ref, method=method, lambda2=1 / 9)
+        got = res.make_inverse_resolution_matrix(fwd, ours, method, 1 / 9)
+        assert relative_error(got, expected) < 1e-10
+
+
+def test_distance_to_the_inner_skull_matches_mne():
+    data = mt.load_course_data(spacing="ico3")
+    positions = res.source_positions(data.fwd["src"])
+    skull = res.inner_skull(data.subjects_dir, data.subject, data.fwd["mri_head_t"])
+    rr_mri = mne.read_surface(data.subjects_dir / data.subject / "bem" / "inner_skull.surf")[0]
+    bem = mne.bem.ConductorModel(is_sphere=False, surfs=[{"rr": rr_mri / 1e3}])
+    expected = mne.bem.distance_to_bem(positions, bem, trans=data.fwd["mri_head_t"])
+    assert relative_error(res.distance_to_surface(positions, skull), expected) < 1e-12

@@ -32,9 +32,6 @@ XFAIL = {
                         "convert_forward_solution(surf_ori=True): max rel. error 2.0e+00 (use_cps)",
     "07_applying_inverse": "CheckFailed: MNE estimate of the evoked vs MNE apply_inverse: "
                            "max rel. error 2.0e-01 (use_cps)",
-    "08_noise_normalisation": "CheckFailed: dSPM source estimate vs MNE apply_inverse: "
-                              "max rel. error 2.4e-01 (use_cps)",
-    "09_resolution": "AttributeError: 'NoneType' object has no attribute 'patches'",
     "10_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
     "11_irmxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
     "12_tf_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",

@@ -1,7 +1,9 @@
-"""The resolution matrix of a linear inverse: resmat = K L, its PSFs and CTFs (chapter 09).
+"""The resolution matrix of a linear inverse: resmat = D K L, its PSFs and CTFs (chapter 09).
 
-A linear estimate of noiseless data b = L j is j_hat = K L j, so the resolution matrix
-``resmat = K L`` (n_dipoles x n_dipoles) says everything about how the estimate blurs sources:
+A linear estimate of noiseless data b = L j is j_hat = D K L j (K the kernel, D the diagonal of
+the method's noise-normalisation factors, the identity for MNE and eLORETA), so the resolution
+matrix ``resmat = D K L`` (n_dipoles x n_dipoles) says everything about how the estimate blurs
+sources:
 column k, the **point-spread function** (PSF), is the estimate of a unit source at k alone;
 row k, the **cross-talk function** (CTF), says how much every source leaks into the estimate
 at k. :func:`make_inverse_resolution_matrix` mirrors MNE's function of the same name.
@@ -57,8 +59,8 @@ def rectify(resmat):
         raise validation.refuse("resmat", "n_orient * n rows for n columns (a fixed-orientation "
                                           "forward model)",
                                 validation.errors.shown(f"shape {resmat.shape}"))
-    n_orient = n_rows // n_cols
-    return np.sqrt(np.sum(resmat.reshape(n_cols, n_orient, n_cols) ** 2, axis=1))
+    blocks = resmat.reshape(n_cols, n_rows // n_cols, n_cols)       # (location, row, column)
+    return np.sqrt(np.einsum("kon,kon->kn", blocks, blocks))      # sum of squares, no copy
 
 
 def _columns(resmat, function):
@@ -89,11 +91,16 @@ def _rows_in_head_coords(K, source_nn):
 
 
 def inverse_matrix(inv, method="dSPM", lambda2=1.0 / 9.0):
-    """The operator j_hat = M b as one matrix, noise normalisation included (nave = 1).
+    """The operator j_hat = D K b as one matrix, noise normalisation D included (nave = 1).
 
-    Fixed orientation: rows are the normal components. Free/loose: three rows per location in
-    head coordinates (x, y, z), as MNE's ``apply_inverse(..., pick_ori="vector")`` of an
-    identity "evoked" (what ``make_inverse_resolution_matrix`` does).
+    ``D`` is the diagonal of the method's factors (dSPM, sLORETA: ``noise_norm``, repeated
+    over a location's rows; MNE, eLORETA: the identity). Fixed orientation: rows are the
+    normal components. Free/loose: three rows per location in head coordinates (x, y, z), as
+    MNE's ``apply_inverse(..., pick_ori="vector")`` of an identity "evoked" (what
+    ``make_inverse_resolution_matrix`` does). Our operator is built in surface coordinates
+    ``[t1, t2, n]`` for every loose value, free orientation (loose 1) included, where MNE
+    builds a free inverse in x, y, z; the rows are rotated to x, y, z here, and with loose 1
+    the prior is the same in every direction, so the matrix is MNE's (twin-tested).
     """
     validation.check_inverse_operator(inv)
     method = validation.check_option(method, "method", INVERSE_METHODS)
@@ -125,12 +132,17 @@ def _forward_lead_field(fwd, inv, use_cps):
 
 def make_inverse_resolution_matrix(fwd, inv, method="dSPM", lambda2=1.0 / 9.0, *,
                                    use_cps=True):
-    """Mirror of ``mne.minimum_norm.make_inverse_resolution_matrix``: resmat = M L_fwd.
+    """Mirror of ``mne.minimum_norm.make_inverse_resolution_matrix``: resmat = D K L_fwd.
 
     ``inv`` is a minnorm_teach InverseOperator; ``fwd`` may have fixed orientation (then
     resmat is (n_orient * n, n), the usual choice) or free orientation: in surface
-    coordinates for a loose inverse (normals of ``use_cps``, MNE's default True), in x, y, z
-    for a free one, as MNE matches them.
+    coordinates for a loose inverse (loose < 1; normals of ``use_cps``, MNE's default True),
+    in x, y, z for a free one (loose 1), as MNE matches them. The rows are x, y, z for any
+    free or loose inverse (see :func:`inverse_matrix`: our loose-1 operator is built in
+    surface coordinates where MNE keeps x, y, z, and rotated; the result is the same).
+    Differences from MNE's signature: ``fwd`` and ``inv`` are positional names for MNE's
+    ``forward`` and ``inverse_operator``; ``inv`` is ours; no ``verbose``; ``use_cps`` is
+    ours (MNE converts the forward with its own default).
     """
     validation.check_forward(fwd)
     validation.check_inverse_operator(inv)

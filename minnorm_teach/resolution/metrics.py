@@ -25,7 +25,7 @@ from .. import validation
 from .matrix import _columns, source_positions
 
 __all__ = ["METRICS", "peak_localisation_error", "centre_of_gravity_error", "spatial_deviation",
-           "max_radius", "peak_amplitude", "sum_amplitude", "ResolutionMetrics",
+           "max_radius", "radius_above", "peak_amplitude", "sum_amplitude", "ResolutionMetrics",
            "compute_metrics", "resolution_metrics"]
 
 METRICS = ("peak_err", "cog_err", "sd_ext", "maxrad_ext", "peak_amp", "sum_amp")
@@ -151,6 +151,21 @@ def max_radius(F, positions, threshold=0.5, *, progress=False):
     return radius
 
 
+def radius_above(values, positions, k, threshold=0.5):
+    """max ||r_i - r_k|| over the i where |values_i| > threshold * max |values|: one function.
+
+    The maximum radius of a single PSF or CTF (``values``, one per location) around source
+    ``k``; with the default threshold, how far from k the function stays above half its peak.
+    """
+    values = np.abs(np.asarray(values, dtype=float))
+    positions = np.asarray(positions, dtype=float)
+    if values.ndim != 1 or positions.shape != (values.size, 3):
+        raise ValueError(f"values has shape {values.shape} and positions {positions.shape}: "
+                         f"expected (n,) and (n, 3)")
+    above = values > threshold * values.max()
+    return float(np.max(np.linalg.norm(positions[above] - positions[k], axis=1)))
+
+
 def peak_amplitude(F):
     """max_i |F_ik| / max over k of the same, per column k."""
     peak = np.max(np.abs(_as_functions(F)), axis=0)
@@ -214,10 +229,15 @@ def resolution_metrics(resmat, src, function="psf", metric="peak_err", threshold
     centimetres and amplitudes relative, as in MNE. Unlike MNE, ``sd_ext`` and ``maxrad_ext``
     also accept a free/loose (non-square) resmat, combining its rows per location first.
 
-    ``maxrad_ext`` follows its definition (largest distance to a location above threshold).
-    MNE 1.13.2 computes ``sqrt(max over x, y, z of sum over those locations of d_axis^2)``
-    instead (``locations[np.where(...), :]`` adds an axis, so its ``sum(..., 1)`` runs over
-    the locations); the two differ (by up to 79% of the largest value on the course data).
+    ``maxrad_ext`` follows its definition: the largest distance ||r_i - r_k|| over the
+    locations i with |F_ik| > threshold * max_i |F_ik|. MNE 1.13.2 computes another number
+    (``_spatial_extent`` in ``mne/minimum_norm/spatial_resolution.py``): ``thresh_idx =
+    np.where(...)`` is a tuple, so ``locations[thresh_idx, :]`` has shape (1, n_above, 3),
+    and ``np.sum(locs_thresh**2, 1)`` sums over the n_above locations instead of over x, y, z.
+    MNE's value is therefore ``sqrt(max over the axes a of sum_i (r_ia - r_ka)^2)`` over those
+    locations: one location at an offset of (3, 4, 0) cm gives 4 cm instead of 5 cm, and the
+    value grows with the number of locations above the threshold, however close they are
+    (``tests/test_resolution_mne.py`` checks both formulas).
     """
     validation.check_instance(src, "src", "SourceSpaces")
     metric = validation.check_option(metric, "metric", METRICS)
