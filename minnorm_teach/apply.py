@@ -3,9 +3,23 @@
 Chapters 07-08. These functions only convert: they pick the operator's channels from the data
 (by name), ask :func:`minnorm_teach.noise_norm.prepare_kernel` for the kernel of the method at
 the data's nave, apply it with :func:`minnorm_teach.kernel.apply_kernel` and wrap the result as
-an MNE source estimate, so that students can continue in MNE. Same arguments, meanings and
-defaults as ``mne.minimum_norm.apply_inverse``, ``apply_inverse_epochs`` and
-``apply_inverse_raw``.
+an MNE source estimate, so that students can continue in MNE.
+
+They mirror ``mne.minimum_norm.apply_inverse``, ``apply_inverse_epochs``, ``apply_inverse_raw``
+and ``estimate_snr``: the same defaults (lambda2 = 1/9 for evoked data, method "dSPM", nave = 1
+for epochs and raw, ``use_cps=True``), the same meaning of ``lambda2``, ``method``,
+``pick_ori``, ``nave``, ``method_params``, ``return_residual``, ``start``/``stop`` and
+``use_cps``, and the same results (twin-tested to 1e-10). The differences:
+
+- the operator argument is ``inv``, a minnorm_teach :class:`InverseOperator` (MNE's
+  ``inverse_operator``, an MNE inverse operator, is not accepted);
+- the options after ``method`` are keyword-only;
+- no ``prepared`` (the kernel is prepared at every call), no ``label`` (the whole source space
+  is estimated; restrict the result with ``stc.in_label(label)``), no ``verbose`` (the
+  explained variance is logged on the ``minnorm_teach`` logger);
+- ``apply_inverse_epochs`` returns a list (no ``return_generator``);
+- ``apply_inverse_raw`` has no ``time_func`` and no ``buffer_size`` (the samples
+  [start, stop) are computed at once).
 """
 
 import logging
@@ -15,11 +29,12 @@ import mne
 import numpy as np
 
 from . import validation
-from .kernel import apply_kernel, rotate_leads, sensor_fit
+from .kernel import LAMBDA2_SEARCH, apply_kernel, rotate_leads, sensor_fit
+from .kernel import estimate_snr as _estimate_snr
 from .lead_field import check_compensation, source_normals, surface_frames
 from .noise_norm import INVERSE_METHODS, check_method_params, prepare_kernel
 
-__all__ = ["apply_inverse", "apply_inverse_epochs", "apply_inverse_raw"]
+__all__ = ["apply_inverse", "apply_inverse_epochs", "apply_inverse_raw", "estimate_snr"]
 
 logger = logging.getLogger("minnorm_teach")
 
@@ -115,7 +130,9 @@ def apply_inverse(evoked, inv, lambda2=1.0 / 9.0, method="dSPM", *, pick_ori=Non
     """Source estimate of an evoked response: j = K b with K at nave = evoked.nave.
 
     Mirrors ``mne.minimum_norm.apply_inverse`` (same defaults: lambda2 = 1/9, i.e. SNR 3,
-    method "dSPM"). Logs "Explained xx.x% variance" on the ``minnorm_teach`` logger.
+    method "dSPM"; the differences are listed in the module docstring: ``inv`` for
+    ``inverse_operator``, no ``prepared``, ``label`` or ``verbose``). Logs "Explained xx.x%
+    variance" on the ``minnorm_teach`` logger.
     ``check_units``: refuse data whose whitened baseline variance is orders of magnitude away
     from 1 (fT for T, uV for V, another recording's covariance; a warning from 10 times off);
     pass False to turn the check off. ``use_cps`` (MNE's default True: patch-average normals)
@@ -151,10 +168,11 @@ def apply_inverse_epochs(epochs, inv, lambda2, method="dSPM", *, pick_ori=None, 
                          method_params=None, check_units=True, use_cps=True):
     """One source estimate per epoch (list), with the kernel at ``nave`` (default 1).
 
-    Mirrors ``mne.minimum_norm.apply_inverse_epochs``: single trials have the noise of one
-    trial, hence nave = 1 and usually lambda2 = 1 (SNR 1). ``check_units``: as in
-    :func:`apply_inverse`, on the baselines of all epochs; ``use_cps``: see
-    :func:`apply_inverse`.
+    Mirrors ``mne.minimum_norm.apply_inverse_epochs`` (differences in the module docstring:
+    ``inv``, a list rather than a generator, no ``prepared``, ``label`` or ``verbose``): single
+    trials have the noise of one trial, hence nave = 1 and usually lambda2 = 1 (SNR 1).
+    ``check_units``: as in :func:`apply_inverse`, on the baselines of all epochs; ``use_cps``:
+    see :func:`apply_inverse`.
     """
     lambda2, method, pick_ori, method_params, rows = _check_args(
         epochs, "Epochs", "epochs", inv, lambda2, method, pick_ori, method_params)
@@ -175,9 +193,11 @@ def apply_inverse_raw(raw, inv, lambda2, method="dSPM", *, start=None, stop=None
                       use_cps=True):
     """Source estimate of continuous data samples [start, stop), kernel at nave (default 1).
 
-    Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices).
-    ``check_units``: as in :func:`apply_inverse`, on the variance of all samples (no
-    baseline: an error only, for a unit slip). ``use_cps``: see :func:`apply_inverse`.
+    Mirrors ``mne.minimum_norm.apply_inverse_raw`` (``start``/``stop`` are sample indices;
+    differences in the module docstring: ``inv``, no ``label``, ``time_func``,
+    ``buffer_size``, ``prepared`` or ``verbose``). ``check_units``: as in
+    :func:`apply_inverse`, on the variance of all samples (no baseline: an error only, for a
+    unit slip). ``use_cps``: see :func:`apply_inverse`.
     """
     lambda2, method, pick_ori, method_params, rows = _check_args(
         raw, "Raw", "raw", inv, lambda2, method, pick_ori, method_params)
@@ -190,3 +210,21 @@ def apply_inverse_raw(raw, inv, lambda2, method="dSPM", *, start=None, stop=None
                          validation.check_bool(use_cps, "use_cps"))
     j = apply_kernel(kernel, b, inv.n_orient, pick_ori)
     return _make_stc(j, inv, float(times[0]), 1.0 / raw.info["sfreq"], pick_ori)
+
+
+def estimate_snr(evoked, inv):
+    """The SNR of an evoked response per time sample: (snr, snr_est), as MNE returns them.
+
+    snr(t) = sqrt(||sqrt(nave) W P b(t)||^2 / rank), the whitened GFP amplitude (about 1 for
+    noise); snr_est(t) = 1 / sqrt(lambda2_est(t)), lambda2_est the largest regularisation
+    whose whitened residual still passes a chi-squared test at p = 0.001
+    (:func:`minnorm_teach.kernel.estimate_snr`). Mirrors
+    ``mne.minimum_norm.estimate_snr(evoked, inverse_operator)`` (no ``verbose``).
+    """
+    *_, rows = _check_args(evoked, "Evoked", "evoked", inv, 1.0 / 9.0, "MNE", None, None)
+    data = validation.check_data_finite(evoked.data[rows], "evoked", inv.ch_names, evoked.times)
+    kernel = prepare_kernel(inv, 1.0 / 9.0, "MNE", evoked.nave)
+    estimate = _estimate_snr(data, kernel, inv.rank)
+    if np.any(estimate.lambda2_est == LAMBDA2_SEARCH[-1]):
+        logger.warning("SNR estimation did not converge")
+    return estimate.snr, estimate.snr_est

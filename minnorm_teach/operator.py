@@ -212,14 +212,25 @@ def make_inverse_operator(info, fwd, noise_cov, *, loose="auto", depth=0.8, fixe
     L_tilde = W P L diag(sqrt(R)) = U diag(s) V^T, with R = c * depth * orient and
     c = rank(C) / ||W P L diag(sqrt(depth * orient))||_F^2.
 
-    Same arguments, meanings and defaults as ``mne.minimum_norm.make_inverse_operator``
+    Mirrors ``mne.minimum_norm.make_inverse_operator``, with its defaults and their meaning
     (``loose='auto'`` is 0.2 on a surface source space, ``fixed='auto'`` follows ``loose``,
-    ``use_cps=True`` orients fixed and loose sources by patch-average normals when the source
-    space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`). The
-    operator remembers the compensation grade of ``info`` (CTF/4D data), which must be the
-    forward's. A forward read from a ``-fwd.fif`` file is float32: for a fixed or free
-    inverse MNE computes the depth prior on it in float32, and so does this function (a
-    float64 prior would move the estimate by ~2e-7 relative).
+    ``depth=0.8``, ``use_cps=True`` orients fixed and loose sources by patch-average normals
+    when the source space has patch statistics, :func:`minnorm_teach.lead_field.source_normals`).
+    The differences:
+
+    - ``forward`` is called ``fwd``, and the options after ``noise_cov`` are keyword-only;
+    - ``loose`` is a number or "auto" (MNE also takes a dict per source-space type);
+      ``depth`` a number or None (MNE also takes a dict of ``compute_depth_prior``
+      arguments); ``rank`` None, "info" or a dict by whitening group, ``{"meg": 302,
+      "eeg": 59}``;
+    - no ``verbose``: the numbers of MNE's log lines are fields (``trace_LRLT``, ``s``,
+      ``rank``);
+    - it returns a frozen :class:`InverseOperator`, which MNE's functions (``apply_inverse``,
+      ``write_inverse_operator``) do not read;
+    - a good data channel missing from the noise covariance is an error (MNE drops it
+      silently), see :func:`select_channels`;
+    - the SVD keeps rank(C) components; MNE's keeps one per channel, the extra ones being
+      round-off that it never inverts (:func:`whitened_svd`).
 
     Parameters
     ----------

@@ -6,9 +6,12 @@
     L_tilde = W P L diag(sqrt(R))                         (whitened, weighted lead field)
     trace_scale chosen so that ||L_tilde||_F^2 = tr(L_tilde L_tilde^T) = rank(C)
 
-- **depth prior** (Lin et al. 2006): sources far from the sensors have small lead fields and
-  would never be chosen by the plain minimum norm; give them a larger prior variance,
-  ``w_k = 1/||L_k^T L_k||_2`` limited to ``limit^2`` times the smallest, raised to ``exp``.
+- **depth prior** (Lin et al. 2006, https://doi.org/10.1016/j.neuroimage.2005.11.054, an MEG
+  study): sources far from the sensors have small lead fields, so the plain minimum norm
+  explains their fields with superficial sources (its estimates peak too close to the
+  sensors); give them a larger prior variance, ``w_k = 1/||L_k^T L_k||_2`` limited to about
+  ``limit^2`` times the smallest, raised to ``exp``. One prior for all sources removes the
+  average outward shift but over-corrects some sources (chapter 06 measures it).
 - **orientation prior**: in surface coordinates (two tangential components t1, t2, then the
   normal n), the tangential variances are multiplied by ``loose``; ``loose=0`` keeps only
   the normal (fixed orientation), ``loose=1`` is free orientation. MNE's ``loose`` is a

@@ -46,7 +46,7 @@ from .covariance import (
 )
 
 __all__ = ["Whitener", "eigh_by_group", "whitener_from_eigh", "colorer_from_eigh",
-           "make_whitener", "whitened_gfp",
+           "make_whitener", "whitened_gfp", "ratio_of_means",
            # defined in minnorm_teach.covariance, kept here for code written before the split
            "channel_types", "channel_groups", "pick_cov", "projector", "projection_vectors"]
 
@@ -189,12 +189,17 @@ def make_whitener(noise_cov, info, ch_names=None, *, rank=None, pca=False, projs
 
 
 def whitened_gfp(b, W, rank):
-    """GFP of whitened data: sqrt(||W b(t)||^2 / rank) per time sample; ~1 for pure noise.
+    """Whitened global field power: GFP_W(t) = ||W b(t)||^2 / rank per time sample.
+
+    A chi-squared statistic per degree of freedom: about 1 for pure noise whose covariance W
+    whitens, above 1 where there is signal. It is the quantity MNE-Python's
+    ``plot_evoked_white`` draws (there per channel group, each divided by its own rank;
+    without a square root). MNE's ``estimate_snr`` returns its square root.
 
     Parameters
     ----------
     b : (n_channels, n_times)  data (already projected, or with P inside W)
-    W : (n_rows, n_channels)  whitener at the data's nave
+    W : (n_rows, n_channels)  whitener at the data's nave (sqrt(nave) W for an average)
     rank : int  number of whitened components (the zero rows of W add nothing)
     """
     W = validation.as_real_array(W, "W", ndim=2, shape_text="(n_rows, n_channels)")
@@ -202,4 +207,25 @@ def whitened_gfp(b, W, rank):
     validation.check_rows_match("W", W.shape[1], "columns", "b", b.shape[0], "channels")
     validation.check_finite(b, "b", labels=("channel", "sample"))
     rank = validation.check_int(rank, "rank", low=1, high=W.shape[0])
-    return np.sqrt(np.sum((W @ b) ** 2, axis=0) / rank)
+    return np.sum((W @ b) ** 2, axis=0) / rank
+
+
+def ratio_of_means(numerator, denominator):
+    """r = mean(numerator) / mean(denominator) over epochs, and its standard error.
+
+    ``numerator`` and ``denominator`` hold one value per epoch (e.g. the whitened power after
+    the stimulus and in the baseline); epochs are independent, samples within one are not, so
+    the error comes from the spread over epochs (delta method):
+    se^2 = var(numerator - r denominator) / (n_epochs mean(denominator)^2).
+    """
+    numerator = validation.as_real_array(numerator, "numerator", ndim=1,
+                                         shape_text="(n_epochs,)")
+    denominator = validation.as_real_array(denominator, "denominator", ndim=1,
+                                           shape_text="(n_epochs,)")
+    if numerator.shape != denominator.shape or numerator.size < 2:
+        raise ValueError(f"expected two arrays of one value per epoch (at least 2 epochs), "
+                         f"got shapes {numerator.shape} and {denominator.shape}")
+    r = numerator.mean() / denominator.mean()
+    se = np.std(numerator - r * denominator, ddof=1) / (np.sqrt(numerator.size)
+                                                        * denominator.mean())
+    return float(r), float(se)

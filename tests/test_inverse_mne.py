@@ -162,6 +162,23 @@ def test_epochs_and_raw_against_mne():
     assert stc.tmin == pytest.approx(stc_mne.tmin)
 
 
+@pytest.mark.parametrize("channels", ["MEG+EEG", "EEG"])
+@pytest.mark.parametrize("nave", ["evoked", 1])
+def test_estimate_snr_against_mne(channels, nave):
+    """snr (whitened GFP amplitude) to 1e-10; snr_est exactly: both search MNE's grid."""
+    ours, theirs = _operators(channels, "loose", 0.8)
+    evoked = _evoked(channels).copy()
+    if nave == 1:                                # a single-trial-like SNR: many samples <= 1
+        evoked.nave = 1
+    snr, snr_est = mt.apply.estimate_snr(evoked, ours)
+    snr_mne, snr_est_mne = mne.minimum_norm.estimate_snr(evoked, theirs)
+    assert relative_error(snr, snr_mne) <= RTOL
+    np.testing.assert_array_equal(snr_est, snr_est_mne)
+    assert np.array_equal(snr_est == 0, snr_mne <= 1)
+    if nave == "evoked":                         # the search ran (not only its first value)
+        assert np.any((snr_est > 0) & ~np.isclose(snr_est, 1 / np.sqrt(10)))
+
+
 def test_report_worst_error():
     """Print the grid's worst relative error (run after the grid, in file order)."""
     if WORST:

@@ -54,9 +54,6 @@ XFAIL = {
     "02_generalized_inverse.ipynb": "10^7 between rows, 2.5",
     "03_tikhonov.ipynb": "10^12, 1.9 GB, 10^-4",
     "04_svd_kernel.ipynb": "1.7 %",
-    "05_whitening.ipynb": "10^16 (µV² vs 100 fT²), MNE's scalings 10^12, 10^11, 10^5, 10^-12",
-    "06_source_priors.ipynb": "MNE's sample-data log lines (limit 10.037795 ...), 66.0 %",
-    "07_applying_inverse.ipynb": "MNE's sample-data 'Explained 66.0% variance', 50 and 35 nAm",
     "10_mxne.ipynb": "35 nAm (a scalar sum of vertex moments)",
     "11_irmxne.ipynb": "35 nAm",
 }

@@ -26,12 +26,6 @@ XFAIL = {
     "02_generalized_inverse": "AttributeError: 'NoneType' object has no attribute 'dipoles'",
     "03_tikhonov": "AttributeError: 'NoneType' object has no attribute 'dipoles'",
     "04_svd_kernel": "ValueError: matmul: ... core dimension 0 ... (size 60 is different from 59)",
-    "05_whitening": "CheckFailed: rank per group (ours) = {'meg': 302, 'eeg': 58} "
-                    "(expected {'meg': 302, 'eeg': 59})",
-    "06_source_priors": "CheckFailed: surface frames (rows t1, t2, n) vs "
-                        "convert_forward_solution(surf_ori=True): max rel. error 2.0e+00 (use_cps)",
-    "07_applying_inverse": "CheckFailed: MNE estimate of the evoked vs MNE apply_inverse: "
-                           "max rel. error 2.0e-01 (use_cps)",
     "10_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
     "11_irmxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
     "12_tf_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",

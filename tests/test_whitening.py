@@ -80,6 +80,29 @@ def test_whitened_gfp_of_white_noise_is_one():
     colorer = whitening.colorer_from_eigh(eig, E)
     noise = colorer @ rng.normal(size=(13, 20000))                  # covariance = C per group
     gfp = whitening.whitened_gfp(noise, W, int(np.sum(eig > 0)))
-    assert np.mean(gfp ** 2) == pytest.approx(1.0, abs=0.02)
+    assert np.mean(gfp) == pytest.approx(1.0, abs=0.02)             # chi^2 per dof, no sqrt
     with pytest.raises(ValueError, match="13 columns but b has 12 channels"):
         whitening.whitened_gfp(noise[:12], W, 11)
+
+
+def test_whitened_gfp_is_mne_plot_white_quantity():
+    """sum(x_white^2) / rank, as MNE's plot_evoked_white draws it (there per channel type)."""
+    C, P, _, types = _toy()
+    C_P = P @ C @ P.T
+    ranks = whitening.noise_cov_rank(C_P, types)
+    eig, E = whitening.eigh_by_group(C_P, whitening.channel_groups(types), ranks)
+    W = whitening.whitener_from_eigh(eig, E)
+    b = rng.normal(size=(13, 7))
+    rank = int(np.sum(eig > 0))
+    np.testing.assert_allclose(whitening.whitened_gfp(b, W, rank),
+                               np.sum((W @ b) ** 2, axis=0) / rank, rtol=1e-14)
+
+
+def test_ratio_of_means_and_its_standard_error():
+    num, den = rng.normal(1.1, 0.1, 400), rng.normal(1.0, 0.1, 400)
+    r, se = whitening.ratio_of_means(num, den)
+    assert r == pytest.approx(num.mean() / den.mean(), rel=1e-14)
+    assert 0.005 < se < 0.01                          # about sqrt(2) 0.1 / sqrt(400) / 1.0
+    assert whitening.ratio_of_means(2 * den, den) == (pytest.approx(2.0), pytest.approx(0.0))
+    with pytest.raises(ValueError, match="one value per epoch"):
+        whitening.ratio_of_means(num, den[:-1])
