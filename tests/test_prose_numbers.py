@@ -49,11 +49,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # chapter -> what it quotes without producing it (issue 13); remove a chapter when it passes
 XFAIL = {
-    "00_how_to_use.ipynb": "25 seconds, 150 fT and 20 fT rms, 10^-10",
-    "01_forward_model.ipynb": "10^-8 A·m, 3.4, 10^13",
-    "02_generalized_inverse.ipynb": "10^7 between rows, 2.5",
-    "03_tikhonov.ipynb": "10^12, 1.9 GB, 10^-4",
-    "04_svd_kernel.ipynb": "1.7 %",
     "05_whitening.ipynb": "10^16 (µV² vs 100 fT²), MNE's scalings 10^12, 10^11, 10^5, 10^-12",
     "06_source_priors.ipynb": "MNE's sample-data log lines (limit 10.037795 ...), 66.0 %",
     "07_applying_inverse.ipynb": "MNE's sample-data 'Explained 66.0% variance', 50 and 35 nAm",
