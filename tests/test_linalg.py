@@ -336,3 +336,37 @@ def test_regularised_inverse_rank():
     s = np.array([3.0, 2.0, 1.0, 0.5])
     gamma = la.regularised_inverse(s, 0.25, rank=2)
     np.testing.assert_allclose(gamma, [3 / 9.25, 2 / 4.25, 0, 0])
+
+
+# ------------------------------------------- FieldTrip's unwhitened branch (chapter 04)
+
+def test_fieldtrip_unwhitened_kernel_is_mne_with_the_mapped_lambda2(problem):
+    """prewhiten='no': r L^T (r L L^T + lam^2 C)^-1 equals MNE's whitened, trace-normalised
+    kernel at lambda2_from_fieldtrip_unwhitened, for a correlated, non-white C."""
+    L, _ = problem
+    rng = np.random.default_rng(3)
+    A = rng.standard_normal((12, 12))
+    C = A @ A.T + 0.5 * np.eye(12)
+    d, E = np.linalg.eigh(C)
+    W = (E / np.sqrt(d)).T                               # W^T W = C^-1
+    L_w = W @ L
+    r = 12 / np.sum(L_w ** 2)                            # MNE: tr(L_tilde L_tilde^T) = 12
+    for lam in (0.2, 1.0, 3.0):
+        lambda2 = la.lambda2_from_fieldtrip_unwhitened(lam, L, C)
+        K_mne = np.sqrt(r) * la.svd_kernel(L_w * np.sqrt(r), lambda2) @ W
+        assert relative_error(la.fieldtrip_kernel(L, C, lam), K_mne) < RTOL
+
+
+def test_fieldtrip_unwhitened_lambda_is_squared_for_white_noise(problem):
+    L, _ = problem
+    C = 4e-12 * np.eye(12)
+    assert la.lambda2_from_fieldtrip_unwhitened(0.5, L, C) == pytest.approx(0.25, rel=1e-12)
+    assert la.lambda2_from_fieldtrip(0.5, prewhiten=False) == 0.25
+
+
+def test_fieldtrip_kernel_refuses_bad_input(problem):
+    L, _ = problem
+    with pytest.raises(ValueError, match=r"C must be \(12, 12\)"):
+        la.fieldtrip_kernel(L, np.eye(11), 1.0)
+    with pytest.raises(ValueError, match="lambda must be finite and > 0"):
+        la.fieldtrip_kernel(L, np.eye(12), 0.0)

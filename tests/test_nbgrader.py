@@ -1,6 +1,6 @@
 """nbgrader for instructors: generate the student version, autograde filled and empty copies.
 
-On the notebooks of ``GRADED`` (the worked example now; converted chapters join the list),
+On the notebooks of ``GRADED`` (the worked example and chapters 02 and 03),
 in a fresh nbgrader course folder made by ``minnorm_teach.tooling.grading.make_course``:
 
 - ``nbgrader generate_assignment`` writes a release without solutions or outputs;
@@ -24,7 +24,8 @@ from minnorm_teach.tooling import grading
 from minnorm_teach.tooling.student import BEGIN
 
 ROOT = Path(__file__).resolve().parent.parent
-GRADED = [ROOT / "tests" / "fixtures" / "course" / "99_worked_example.ipynb"]
+GRADED = [ROOT / "tests" / "fixtures" / "course" / "99_worked_example.ipynb",
+          ROOT / "course" / "02_generalized_inverse.ipynb", ROOT / "course" / "03_tikhonov.ipynb"]
 ASSIGNMENT = "minnorm"
 
 pytest.importorskip("nbgrader")

@@ -49,11 +49,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # chapter -> what it quotes without producing it (issue 13); remove a chapter when it passes
 XFAIL = {
-    "00_how_to_use.ipynb": "25 seconds, 150 fT and 20 fT rms, 10^-10",
-    "01_forward_model.ipynb": "10^-8 A·m, 3.4, 10^13",
-    "02_generalized_inverse.ipynb": "10^7 between rows, 2.5",
-    "03_tikhonov.ipynb": "10^12, 1.9 GB, 10^-4",
-    "04_svd_kernel.ipynb": "1.7 %",
     "10_mxne.ipynb": "35 nAm (a scalar sum of vertex moments)",
     "11_irmxne.ipynb": "35 nAm",
 }

@@ -21,11 +21,6 @@ CHAPTERS = sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb"))
 # Chapters that fail in sample mode today, with their first error. Later rounds fix the chapters
 # and shrink this list; a chapter that starts passing shows as XPASS (strict=False).
 XFAIL = {
-    "00_how_to_use": "CheckFailed: bad channels = ['MEG 2443', 'EEG 053'] (expected ['MEG 0892'])",
-    "01_forward_model": "CheckFailed: channel 2 = 'MEG 0111' (expected 'MEG 0011')",
-    "02_generalized_inverse": "AttributeError: 'NoneType' object has no attribute 'dipoles'",
-    "03_tikhonov": "AttributeError: 'NoneType' object has no attribute 'dipoles'",
-    "04_svd_kernel": "ValueError: matmul: ... core dimension 0 ... (size 60 is different from 59)",
     "10_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
     "11_irmxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
     "12_tf_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",

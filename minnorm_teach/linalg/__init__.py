@@ -16,10 +16,12 @@ which: they solve the same algebra. Three modules, in the order of the chapters:
 - :mod:`.tikhonov` (03-04)  :func:`tikhonov_kernel`, :func:`svd_kernel`,
                             :func:`filter_factors`, :func:`regularised_inverse`,
                             :func:`truncated_svd_kernel`, :func:`brainstorm_kernel`,
-                            :func:`svd_solution`, :func:`tikhonov_norms`
+                            :func:`fieldtrip_kernel`, :func:`svd_solution`,
+                            :func:`tikhonov_norms`
 - :mod:`.choosing` (03-04)  :func:`l_curve`, :func:`discrepancy_principle`, :func:`gcv`,
                             :func:`lambda2_from_snr`, :func:`brainstorm_lambda`,
-                            :func:`lambda2_from_brainstorm_snr`, :func:`lambda2_from_fieldtrip`
+                            :func:`lambda2_from_brainstorm_snr`, :func:`lambda2_from_fieldtrip`,
+                            :func:`lambda2_from_fieldtrip_unwhitened`
 
 Everything is available as ``minnorm_teach.linalg.<name>``.
 """
@@ -33,12 +35,14 @@ from .choosing import (
     l_curve,
     lambda2_from_brainstorm_snr,
     lambda2_from_fieldtrip,
+    lambda2_from_fieldtrip_unwhitened,
     lambda2_from_snr,
 )
 from .generalized import minimum_norm_pinv, projector
 from .svd import SVD, condition_number, svd, svd_from_gram
 from .tikhonov import (
     brainstorm_kernel,
+    fieldtrip_kernel,
     filter_factors,
     regularised_inverse,
     svd_kernel,
@@ -52,6 +56,8 @@ from .tikhonov import (
 __all__ = ["SVD", "LCurve", "GCV", "svd", "svd_from_gram", "minimum_norm_pinv",
            "tikhonov_kernel", "svd_kernel", "filter_factors", "regularised_inverse",
            "truncated_filter_factors", "truncated_svd_kernel", "brainstorm_kernel",
-           "svd_solution", "tikhonov_norms", "l_curve", "discrepancy_principle", "gcv",
+           "fieldtrip_kernel", "svd_solution", "tikhonov_norms", "l_curve",
+           "discrepancy_principle", "gcv",
            "lambda2_from_snr", "brainstorm_lambda", "lambda2_from_brainstorm_snr",
-           "lambda2_from_fieldtrip", "condition_number", "projector"]
+           "lambda2_from_fieldtrip", "lambda2_from_fieldtrip_unwhitened", "condition_number",
+           "projector"]

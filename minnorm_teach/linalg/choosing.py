@@ -5,7 +5,8 @@ trace-normalised lead field).
 
 - from the data: :func:`l_curve`, :func:`discrepancy_principle`, :func:`gcv`
 - from an SNR: :func:`lambda2_from_snr` (MNE), :func:`brainstorm_lambda`,
-  :func:`lambda2_from_brainstorm_snr`, :func:`lambda2_from_fieldtrip`
+  :func:`lambda2_from_brainstorm_snr`, :func:`lambda2_from_fieldtrip`,
+  :func:`lambda2_from_fieldtrip_unwhitened`
 """
 
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from .generalized import _as_eps, _as_lead_field
 from .tikhonov import _checked, _norms, filter_factors
 
 __all__ = ["LCurve", "GCV", "l_curve", "discrepancy_principle", "gcv", "lambda2_from_snr",
-           "brainstorm_lambda", "lambda2_from_brainstorm_snr", "lambda2_from_fieldtrip"]
+           "brainstorm_lambda", "lambda2_from_brainstorm_snr", "lambda2_from_fieldtrip",
+           "lambda2_from_fieldtrip_unwhitened"]
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,10 @@ def lambda2_from_snr(snr):
 def brainstorm_lambda(L, snr):
     """Lambda = snr^2 / mean(eig(L L^T)) = snr^2 n_channels / trace(L L^T); eps = 1 / Lambda.
 
-    Brainstorm ``bst_inverse_linear_2018`` (``SnrMethod='fixed'``, ``SnrFixed=3``); the mean
-    runs over all n_channels eigenvalues, zeros included.
+    Brainstorm ``bst_inverse_linear_2018`` (``SnrMethod='fixed'``, ``SnrFixed=3``), on its
+    whitened, weighted lead field; the mean runs over all n_channels eigenvalues, zeros
+    included. ``snr`` is an amplitude SNR, as MNE's: Lambda^-1 = mean(s^2) / snr^2 is the eps of
+    :func:`tikhonov_kernel`.
     """
     L = _as_lead_field(L)
     snr = validation.check_real(snr, "snr", low=0, low_open=True)
@@ -158,7 +162,9 @@ def lambda2_from_brainstorm_snr(snr, n_nzero, n_channels):
 
     On MNE's trace-normalised L_tilde, trace(L_tilde L_tilde^T) = n_nzero, so Brainstorm's
     eps = 1 / Lambda = n_nzero / (n_channels snr^2). Equal to 1/snr^2 only when the noise
-    covariance has full rank (n_nzero = n_channels).
+    covariance has full rank (n_nzero = n_channels). This maps the regularisation only: the
+    two toolboxes also build the whitener, the depth prior and loose orientations differently
+    (``course/appendix_toolboxes.md``), so their estimates differ beyond lambda.
     """
     n_channels = validation.check_int(n_channels, "n_channels", low=1)
     n_nzero = validation.check_int(n_nzero, "n_nzero", low=1, high=n_channels,
@@ -169,11 +175,39 @@ def lambda2_from_brainstorm_snr(snr, n_nzero, n_channels):
 def lambda2_from_fieldtrip(lam, *, prewhiten=True):
     """MNE lambda2 equivalent of FieldTrip's ``cfg.mne.lambda`` (with ``scalesourcecov='yes'``).
 
-    Prewhitened branch: kernel R^{1/2} V diag(s / (s^2 + lambda)) U^T P, so lambda2 = lambda.
-    Non-whitened branch: R A^T (A R A^T + lambda^2 C)^{-1}, so lambda2 = lambda^2 (exactly when
-    the source scaling tr(A R A^T) = tr(C) matches MNE's, e.g. for a white C; close otherwise).
+    ``prewhiten='yes'``: FieldTrip whitens the lead field with its noise covariance, scales the
+    source covariance so that trace(A R A^T) = rank, and uses s / (s^2 + lambda): lambda2 =
+    lambda. Its ``snr`` option then sets lambda = 1/snr^2, MNE's value.
+
+    ``prewhiten='no'`` (FieldTrip's default): the kernel is R A^T (A R A^T + lambda^2 C)^{-1}
+    (:func:`fieldtrip_kernel`): lambda enters squared, next to the unwhitened C. This function
+    returns lambda^2, which is MNE's lambda2 exactly only for a white C = sigma^2 I; for any
+    other C use :func:`lambda2_from_fieldtrip_unwhitened`, which multiplies lambda^2 by a
+    factor that depends on C and L. (So ``snr=3`` or ``lambda=1/9`` mean SNR 3 only with
+    ``prewhiten='yes'``.)
+
     The tutorial value ``lambda = 3`` (prewhitened) is MNE lambda2 = 3, i.e. SNR = 0.58, not 3.
     """
     lam = validation.check_real(lam, "lam", low=0, hint="FieldTrip's cfg.mne.lambda")
     prewhiten = validation.check_bool(prewhiten, "prewhiten")
     return lam if prewhiten else lam ** 2
+
+
+def lambda2_from_fieldtrip_unwhitened(lam, L, C):
+    """lambda2 = lam^2 M tr(L L^T) / (tr(C) tr(C^{-1} L L^T)), M = n_channels.
+
+    MNE's lambda2 (on the lead field whitened by C and trace-normalised to M) whose kernel
+    equals FieldTrip's ``prewhiten='no'``, ``scalesourcecov='yes'`` kernel
+    (:func:`fieldtrip_kernel`) exactly, for an invertible noise covariance C. Both kernels are
+    L_w^T (L_w L_w^T + mu I)^{-1} W with L_w = W L, W^T W = C^{-1}; FieldTrip's mu is
+    lam^2 tr(L L^T) / tr(C), MNE's lambda2 tr(L_w L_w^T) / M. The factor is 1 for a white C.
+    """
+    L = _as_lead_field(L)
+    C = _as_lead_field(C, name="C")
+    n_channels = L.shape[0]
+    if C.shape != (n_channels, n_channels):
+        raise ValueError(f"C must be ({n_channels}, {n_channels}) like the rows of L, but it "
+                         f"has shape {C.shape}")
+    G = L @ L.T
+    white_trace = np.trace(np.linalg.solve(C, G))          # tr(C^-1 G) = tr(W G W^T)
+    return float(lam) ** 2 * n_channels * np.trace(G) / (np.trace(C) * white_trace)

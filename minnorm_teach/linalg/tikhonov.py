@@ -8,7 +8,7 @@ Arrays in, arrays out. ``L`` lead field (n_channels, n_sources), ``b`` data (n_c
 MNE's ``lambda2``.
 
 - kernels: :func:`tikhonov_kernel` (sensor or source form), :func:`svd_kernel`,
-  :func:`truncated_svd_kernel`, :func:`brainstorm_kernel`
+  :func:`truncated_svd_kernel`, :func:`brainstorm_kernel`, :func:`fieldtrip_kernel`
 - filters: :func:`filter_factors`, :func:`regularised_inverse`, :func:`truncated_filter_factors`
 - one SVD for every eps: :func:`svd_solution`, :func:`tikhonov_norms`
 """
@@ -21,7 +21,7 @@ from .svd import _as_svd
 
 __all__ = ["tikhonov_kernel", "filter_factors", "regularised_inverse", "svd_kernel",
            "truncated_filter_factors", "truncated_svd_kernel", "brainstorm_kernel",
-           "svd_solution", "tikhonov_norms"]
+           "fieldtrip_kernel", "svd_solution", "tikhonov_norms"]
 
 
 def tikhonov_kernel(L, eps, *, form="sensor"):
@@ -133,6 +133,30 @@ def brainstorm_kernel(L, snr):
     Lambda = snr ** 2 / np.mean(SL2)              # Lambda = SNR^2 / mean(SL.^2)
     middle = (UL / (Lambda * SL2 + 1)) @ UL.T     # UL * diag(1./(Lambda*SL2 + 1)) * UL'
     return Lambda * L.T @ middle                  # Kernel = Lambda * L' * (...)
+
+
+def fieldtrip_kernel(L, C, lam):
+    """K = r L^T (r L L^T + lam^2 C)^{-1},  r = tr(C) / tr(L L^T).
+
+    FieldTrip ``ft_inverse_mne`` with ``prewhiten='no'`` (FieldTrip's default),
+    ``scalesourcecov='yes'`` and the identity source covariance: the source covariance
+    R = r I is scaled so that tr(L R L^T) = tr(C), and ``cfg.mne.lambda`` enters **squared**,
+    next to the unwhitened noise covariance C (n_channels, n_channels). With
+    ``prewhiten='yes'`` FieldTrip whitens first and uses lambda unsquared: that kernel is
+    :func:`svd_kernel` of the whitened, scaled lead field with eps = lambda, MNE's lambda2.
+    See :func:`minnorm_teach.linalg.lambda2_from_fieldtrip` for the MNE equivalents.
+    """
+    L = _as_lead_field(L)
+    C = _as_lead_field(C, name="C")
+    n_channels = L.shape[0]
+    if C.shape != (n_channels, n_channels):
+        raise ValueError(f"C must be ({n_channels}, {n_channels}) like the rows of L, but it "
+                         f"has shape {C.shape}")
+    lam = float(lam)
+    if not np.isfinite(lam) or lam <= 0:
+        raise ValueError(f"FieldTrip lambda must be finite and > 0, but got {lam}")
+    r = np.trace(C) / np.sum(L ** 2)                  # scalesourcecov: tr(L R L^T) = tr(C)
+    return r * np.linalg.solve(r * L @ L.T + lam ** 2 * C, L).T
 
 
 
