@@ -79,7 +79,7 @@ _PUBLIC = {
 _SUBMODULES = {"notation", "check", "datasets", "linalg", "covariance", "whitening", "lead_field",
                "priors", "operator", "kernel", "eloreta", "noise_norm", "apply", "inverse",
                "resolution", "sparse", "beamformer", "viz",
-               "validation", "exercises", "tooling"}
+               "validation", "exercises", "tooling", "benchmark"}
 
 __all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
 
