@@ -30,17 +30,30 @@ from .results import (
     SPACING,
     BenchmarkResults,
     benchmark_folder,
+    format_table,
     load_benchmark,
+    ranking,
     run_benchmark,
     solvers_for,
     sphere_of,
 )
-from .run import METRIC_LABELS, METRICS, N_DRAWS, Case, run_case, score, seeds_of, simulate
+from .run import (
+    METRIC_LABELS,
+    METRICS,
+    N_DRAWS,
+    Case,
+    amplitude_map,
+    mne_twins,
+    run_case,
+    score,
+    seeds_of,
+    simulate,
+)
 
 __all__ = ["PATCH_RADIUS", "SCENARIOS", "TIMES", "Scenario", "AMPERE_METRES", "METHODS",
            "PARAMETERS", "Solvers", "estimate", "prepare", "centre_of_mass_error", "distances",
            "earth_movers_distance", "false_positive_share", "peak_localisation_error",
            "spatial_dispersion", "BENCHMARK_VERSION", "SPACING", "BenchmarkResults",
            "benchmark_folder", "load_benchmark", "run_benchmark", "solvers_for", "sphere_of",
-           "METRIC_LABELS", "METRICS", "N_DRAWS", "Case", "run_case", "score", "seeds_of",
-           "simulate"]
+           "format_table", "ranking", "METRIC_LABELS", "METRICS", "N_DRAWS", "Case",
+           "amplitude_map", "mne_twins", "run_case", "score", "seeds_of", "simulate"]

@@ -21,7 +21,8 @@ from .methods import METHODS, prepare
 from .run import METRICS, N_DRAWS, run_case
 
 __all__ = ["BENCHMARK_VERSION", "SPACING", "BenchmarkResults", "run_benchmark",
-           "benchmark_folder", "load_benchmark", "solvers_for", "sphere_of"]
+           "benchmark_folder", "load_benchmark", "solvers_for", "sphere_of", "format_table",
+           "ranking"]
 
 BENCHMARK_VERSION = 1
 SPACING = "ico3"
@@ -47,6 +48,12 @@ class BenchmarkResults:
         """(n_scenarios, n_methods): ``statistic`` over the draws of each scenario."""
         return statistic(self.values[name], axis=1)
 
+    def quartiles(self, name, scenario, method):
+        """(25th, 50th, 75th) percentiles over the draws, NaN-free values only."""
+        values = self.metric(name, scenario, method)
+        values = values[np.isfinite(values)]
+        return tuple(np.percentile(values, [25, 50, 75])) if values.size else (np.nan,) * 3
+
     def __repr__(self):
         shape = self.values[METRICS[0]].shape
         return (f"BenchmarkResults({shape[0]} scenarios x {shape[1]} draws x {shape[2]} "
@@ -60,8 +67,10 @@ def sphere_of(data):
 
 
 def solvers_for(data):
-    """The benchmark's prepared solvers on ``data`` (the ico3 course data)."""
-    return prepare(data.info, data.fwd, data.noise_cov)
+    """The benchmark's prepared solvers on ``data`` (the ico3 course data), with one BLAS
+    thread as every case runs (the same sums in the same order: the cache's numbers)."""
+    with threadpool_limits(limits=1, user_api="blas"):
+        return prepare(data.info, data.fwd, data.noise_cov)
 
 
 def run_benchmark(data, *, seed=0, n_draws=N_DRAWS, progress=True):
@@ -73,7 +82,7 @@ def run_benchmark(data, *, seed=0, n_draws=N_DRAWS, progress=True):
     values = {m: np.full(shape + (len(METHODS),), np.nan) for m in METRICS}
     depth, radiality = np.full(shape + (2,), np.nan), np.full(shape + (2,), np.nan)
     cases = [(s, d) for s in range(len(SCENARIOS)) for d in range(n_draws)]
-    with threadpool_limits(limits=1, user_api="blas"), mne.use_log_level("WARNING"):
+    with mne.use_log_level("WARNING"):
         for s, d in tqdm(cases, desc="benchmark", unit="case", disable=not progress):
             scores, case = run_case(solvers, s, d, seed=seed, n_draws=n_draws, sphere=sphere,
                                     graph=graph)
@@ -127,3 +136,32 @@ def load_benchmark(*, seed=0, rebuild=False, verbose=True, data=None):
     _cache.verify(folder, "mt.benchmark.load_benchmark(rebuild=True)")
     return _read(folder)
 
+
+
+SHORT = {"ple": "PLE mm", "sd": "SD mm", "emd": "EMD mm", "amplitude": "amplitude",
+         "correlation": "r(time)", "false_positive": "false +"}
+
+
+def format_table(results, scenario, metrics=METRICS):
+    """A text table for ``scenario``: one row per method, "median (q1-q3)" per metric;
+    "-" where a metric does not apply (amplitudes of noise-normalised maps)."""
+    digits = {"ple": 0, "sd": 0, "emd": 0, "amplitude": 2, "correlation": 2,
+              "false_positive": 2}
+    header = f"{'method':9s}" + "".join(f"{SHORT[m]:>17s}" for m in metrics)
+    lines = [f"{scenario}: median (interquartile range) over {results.values[METRICS[0]].shape[1]}"
+             f" cases", header]
+    for method in results.methods:
+        cells = []
+        for m in metrics:
+            q1, q2, q3 = results.quartiles(m, scenario, method)
+            f = digits[m]
+            cells.append("-" if np.isnan(q2) else f"{q2:.{f}f} ({q1:.{f}f}-{q3:.{f}f})")
+        lines.append(f"{method:9s}" + "".join(f"{c:>17s}" for c in cells))
+    return "\n".join(lines)
+
+
+def ranking(results, metric, scenario, *, best="low"):
+    """Methods with a finite median, best first: [(method, median), ...]."""
+    medians = [(m, results.quartiles(metric, scenario, m)[1]) for m in results.methods]
+    medians = [(m, v) for m, v in medians if np.isfinite(v)]
+    return sorted(medians, key=lambda mv: mv[1] if best == "low" else -mv[1])

@@ -16,14 +16,16 @@ recomputed alone (:func:`run_case`) and compared with the cache.
 
 from dataclasses import dataclass
 
+import mne
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import metrics
 from .design import SCENARIOS, TIMES, draw_seeds, make_draw, mesh_graph
 from .methods import AMPERE_METRES, METHODS, estimate
 
-__all__ = ["METRICS", "METRIC_LABELS", "N_DRAWS", "Case", "simulate", "score", "run_case",
-           "seeds_of"]
+__all__ = ["METRICS", "METRIC_LABELS", "N_DRAWS", "Case", "simulate", "amplitude_map", "score",
+           "run_case", "seeds_of", "mne_twins"]
 
 METRICS = ("ple", "sd", "emd", "amplitude", "correlation", "false_positive")
 METRIC_LABELS = {"ple": "peak localisation error (mm)", "sd": "spatial dispersion (mm)",
@@ -74,11 +76,16 @@ def _active_window(j):
     return total > 0.5 * total.max()
 
 
+def amplitude_map(vectors, j):
+    """a_k = the root mean square of |j_k(t)| over the active window of the truth ``j``."""
+    window = _active_window(j)
+    return np.sqrt(np.mean(np.sum(vectors[:, :, window] ** 2, axis=1), axis=1))
+
+
 def score(vectors, case, positions, normals, *, amperes=True):
     """The six metrics of one estimate (dict), patch metrics averaged over the patches."""
-    window = _active_window(case.j)
-    amplitude = np.sqrt(np.mean(np.sum(vectors[:, :, window] ** 2, axis=1), axis=1))
-    truth = np.sqrt(np.mean(case.j[:, window] ** 2, axis=1))
+    amplitude = amplitude_map(vectors, case.j)
+    truth = amplitude_map(case.j[:, None, :], case.j)
     rows = [p.rows for p in case.draw.patches]
     if not np.any(amplitude > 0):
         return dict.fromkeys(METRICS, np.nan)
@@ -104,17 +111,40 @@ def score(vectors, case, positions, normals, *, amperes=True):
 
 def run_case(solvers, scenario_index, draw_index, *, seed=0, methods=METHODS,
              n_draws=N_DRAWS, sphere=None, graph=None):
-    """Simulate case (scenario, draw) with its own seed and score ``methods``:
-    dict method -> dict metric -> value. Same seed, same numbers (the cache's)."""
+    """Simulate case (scenario, draw) with its own seed and score ``methods``: (dict method ->
+    dict metric -> value, the Case). Same seed, same numbers as the cache (one BLAS thread,
+    so the sums run in the same order)."""
     scenario = SCENARIOS[scenario_index]
     seeds = seeds_of(solvers, seed, n_draws)[scenario.n_patches][draw_index]
     graph = mesh_graph(solvers.fwd["src"], solvers.positions) if graph is None else graph
     rng = np.random.default_rng([seed, scenario_index, draw_index])
     case = simulate(solvers, scenario, seeds, rng, graph, sphere)
     out = {}
-    for method in methods:
-        vectors = estimate(solvers, method, case.b, case.epochs, scenario.snr, scenario.nave,
-                           SFREQ)
-        out[method] = score(vectors, case, solvers.positions, solvers.normals,
-                            amperes=method in AMPERE_METRES)
+    with threadpool_limits(limits=1, user_api="blas"), mne.use_log_level("WARNING"):
+        for method in methods:
+            vectors = estimate(solvers, method, case.b, case.epochs, scenario.snr,
+                               scenario.nave, SFREQ)
+            out[method] = score(vectors, case, solvers.positions, solvers.normals,
+                                amperes=method in AMPERE_METRES)
     return out, case
+
+
+def mne_twins(amplitude, k, src, positions):
+    """Our centre-of-mass error and spatial dispersion around location ``k`` next to
+    ``mne.simulation.metrics``' peak_position_error and spatial_deviation_error (threshold
+    50 %, one true dipole at k): {name: (ours, MNE's)}, in m."""
+    vertices = [np.asarray(s["vertno"]) for s in src]
+    n_lh = len(vertices[0])
+    true_vertices = ([vertices[0][[k]], np.array([], int)] if k < n_lh else
+                     [np.array([], int), vertices[1][[k - n_lh]]])
+    stc_true = mne.SourceEstimate(np.ones((1, 1)), true_vertices, 0.0, 1.0)
+    stc_est = mne.SourceEstimate(amplitude[:, None], vertices, 0.0, 1.0)
+    sim = mne.simulation.metrics
+    d = metrics.distances(positions, [k])
+    return {"centre-of-mass error": (
+                metrics.centre_of_mass_error(amplitude, positions, positions[k]),
+                float(sim.peak_position_error(stc_true, stc_est, src, threshold="50%")[0])),
+            "spatial dispersion": (
+                metrics.spatial_dispersion(amplitude, d),
+                float(sim.spatial_deviation_error(stc_true, stc_est, src,
+                                                  threshold="50%")[0]))}

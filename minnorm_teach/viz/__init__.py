@@ -43,3 +43,7 @@ __all__ = ["HEMIS", "plot_source_map", "plot_point_spreads", "source_values_on_s
            "plot_l_curve", "plot_picard", "plot_time_courses", "plot_metric_distributions",
            "plot_gap_history", "plot_penalty_majorant", "plot_tf_map", "FIGURE_WIDTH",
            "FONT_SIZE", "legend_outside"]
+
+from .benchmark import plot_against_depth, plot_against_snr, plot_benchmark  # noqa: E402
+
+__all__ += ["plot_benchmark", "plot_against_depth", "plot_against_snr"]
