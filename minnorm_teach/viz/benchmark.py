@@ -29,10 +29,9 @@ def plot_benchmark(results, metric, scenarios, *, label, fig=None):
         ax.set_title(name, fontsize=FONT_SIZE)
         ax.grid(True, axis="y", alpha=0.3)
     axes[0].set_ylabel(label)
-    axes[0].plot([], [], "o", color="0.45", markersize=3, label="one case")
-    axes[0].plot([], [], "-", color="C3", lw=2.5, label="median")
-    legend_outside(axes[-1], where="right", handles=axes[0].get_legend_handles_labels()[0],
-                   labels=["one case", "median"])
+    axes[-1].plot([], [], "o", color="0.45", markersize=3, label="one case")
+    axes[-1].plot([], [], "-", color="C3", lw=2.5, label="median")
+    legend_outside(axes[-1])
     readable(axes)
     return fig
 
