@@ -186,3 +186,16 @@ def test_a_case_is_reproducible_and_its_snr_is_the_scenarios(data, case):
     snr = np.sqrt(60) * np.linalg.norm(white, axis=0).max() / np.sqrt(white.shape[0])
     assert snr == pytest.approx(bm.SCENARIOS[0].snr, rel=1e-12)
     assert set(again) == {"MNE", "MxNE"} and set(again["MNE"]) == set(bm.METRICS)
+
+
+def test_time_course_correlation_does_not_depend_on_the_units():
+    """A·m estimates are ~1e-9: the correlation must not call them zero."""
+    rng = np.random.default_rng(3)
+    wave = rng.standard_normal(20)
+    vectors = 1e-12 * (np.array([0.0, 0.0, 1.0])[None, :, None] * wave[None, None, :]
+                       + 0.1 * rng.standard_normal((2, 3, 20)))
+    r = metrics.time_course_correlation(vectors, np.array([0, 1]), np.array([0, 0, 1.0]), wave)
+    r_unit = metrics.time_course_correlation(1e12 * vectors, np.array([0, 1]),
+                                             np.array([0, 0, 1.0]), wave)
+    assert r == pytest.approx(r_unit, rel=1e-12) and r > 0.9
+    assert metrics.time_course_correlation(0 * vectors, np.array([0]), np.ones(3), wave) == 0

@@ -15,7 +15,8 @@ of a true patch.
 - amplitude ratio: |sum of the estimated dipole vectors within REGION of the patch| over
   |the true patch's summed dipole|, at the patch's peak (A·m estimates only)
 - time-course correlation: Pearson correlation of that summed vector, projected on the true
-  dipole's direction, with the true time course, over the whole window
+  dipole's direction, with the true time course, over the whole window (0 when the estimate
+  is exactly zero there)
 - false-positive share: the part of sum a_k over a_k > 0.25 max a that lies farther than
   REGION from every true location
 """
@@ -113,9 +114,12 @@ def amplitude_ratio(vectors, region, true_dipole):
 
 
 def time_course_correlation(vectors, region, direction, waveform):
-    """Pearson r of u . sum_{k in region} j_k(t) with the true waveform; vectors (n, 3, T)."""
+    """Pearson r of u . sum_{k in region} j_k(t) with the true waveform; vectors (n, 3, T).
+
+    0 when the estimate is exactly zero in the region (a sparse estimate that missed the
+    patch has no time course there, which is no correlation)."""
     projected = direction @ vectors[region].sum(axis=0)
-    if np.allclose(projected, 0):
+    if not np.any(projected):
         return 0.0
     return float(np.corrcoef(projected, waveform)[0, 1])
 

@@ -24,7 +24,7 @@ __all__ = ["BENCHMARK_VERSION", "SPACING", "BenchmarkResults", "run_benchmark",
            "benchmark_folder", "load_benchmark", "solvers_for", "sphere_of", "format_table",
            "ranking"]
 
-BENCHMARK_VERSION = 1
+BENCHMARK_VERSION = 2
 SPACING = "ico3"
 
 
