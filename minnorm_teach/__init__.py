@@ -38,8 +38,9 @@ Where the code lives (chapter -> module -> main functions)::
     all    viz            plot_* figures (cortex, sensors, curves, sparse)
 
 Beside the layers: ``datasets`` (the offline course dataset with ground truth, and MNE's
-sample data) and the course tooling (website, student notebooks, command line), which may use
-every layer and which no layer imports.
+sample data), ``benchmark`` (chapter 14: every estimator on simulated ground truth, cached) and
+the course tooling (website, student notebooks, command line), which may use every layer and
+which no layer imports.
 
 One chain of function calls leads from chapter 04's formula to the operator and the kernel:
 ``make_inverse_operator`` -> ``linalg.svd_from_gram`` (U, s, V), and ``prepare_kernel`` ->
@@ -81,7 +82,7 @@ _PUBLIC = {
 _SUBMODULES = {"notation", "check", "datasets", "linalg", "covariance", "whitening", "lead_field",
                "priors", "operator", "kernel", "eloreta", "noise_norm", "apply", "inverse",
                "resolution", "sparse", "beamformer", "viz",
-               "validation", "exercises", "tooling"}
+               "validation", "exercises", "tooling", "benchmark"}
 
 __all__ = sorted(_PUBLIC) + sorted(_SUBMODULES)
 

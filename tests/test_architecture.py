@@ -28,8 +28,9 @@ LAYERS = (
     ("viz",),                                     # figures
 )
 #: Beside the layers: the data, the course tooling (website, student notebooks, command line),
-#: and the exercise helpers. They may import any layer; no layer imports them.
-OUTSIDE = ("datasets", "tooling", "exercises", "__main__")
+#: the exercise helpers and the benchmark of chapter 14. They may import any layer; no layer
+#: imports them.
+OUTSIDE = ("datasets", "tooling", "exercises", "benchmark", "__main__")
 
 LAYER_OF = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
 

@@ -1,6 +1,7 @@
 """Command line of the course: ``python -m minnorm_teach COMMAND``.
 
-- ``build``      build (or verify) the cached course dataset, then the website; this is what
+- ``build``      build (or verify) the cached course dataset and the benchmark of chapter 14,
+                 then the website; this is what
                  the README's first command runs (``--no-book``: dataset only; ``--no-data``:
                  website only).
 - ``execute``    normalise, then re-execute notebooks in place (fresh kernel, outputs written
@@ -60,6 +61,16 @@ def _load_dataset(rebuild):
         raise CliError(str(err)) from None
 
 
+def _load_benchmark(rebuild):
+    """Chapter 14's Monte-Carlo benchmark (and the ico3 course data it simulates on)."""
+    from minnorm_teach.benchmark import load_benchmark
+
+    start = time.perf_counter()
+    results = load_benchmark(rebuild=rebuild)
+    print(f"{results}\nbenchmark ready in {time.perf_counter() - start:.1f} s")
+    return results
+
+
 def _cmd_build(args):
     if not args.no_data:
         start = time.perf_counter()
@@ -68,6 +79,7 @@ def _cmd_build(args):
               f"(course data built in {course.build_info.get('build_seconds')} s, the "
               f"recording's forward in {recording.build_info.get('build_seconds')} s, "
               f"when first made)")
+        _load_benchmark(args.rebuild)
     if not args.no_book:
         book.build(args.root)
 

@@ -47,3 +47,6 @@ __all__ = ["HEMIS", "plot_source_map", "plot_point_spreads", "source_values_on_s
 from .resolution import plot_depth_shifts  # noqa: E402  (chapter 09)
 
 __all__ += ["plot_depth_shifts"]
+from .benchmark import plot_against_depth, plot_against_snr, plot_benchmark  # noqa: E402
+
+__all__ += ["plot_benchmark", "plot_against_depth", "plot_against_snr"]
