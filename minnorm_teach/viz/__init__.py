@@ -43,3 +43,7 @@ __all__ = ["HEMIS", "plot_source_map", "plot_point_spreads", "source_values_on_s
            "plot_l_curve", "plot_picard", "plot_time_courses", "plot_metric_distributions",
            "plot_gap_history", "plot_penalty_majorant", "plot_tf_map", "FIGURE_WIDTH",
            "FONT_SIZE", "legend_outside"]
+
+from .beamformer import plot_estimates, plot_variance_cost  # noqa: E402  (chapter 15)
+
+__all__ += ["plot_estimates", "plot_variance_cost"]
