@@ -82,6 +82,25 @@ NOTATION = (
            "(n_times, n_coefs)", "1", "Phi", "_Phi / stft"),
     Symbol(r"\mathbf{Z}", "time-frequency coefficients of the sources: j = Z Phi^H",
            "(n_dipoles, n_coefs)", "A·m (whitened units inside the solver)", "Z", "Z"),
+    # beamformer and γ-MAP (chapter 15)
+    Symbol(r"\mathbf{C}_b", "data covariance (signal and noise) over a time window; whitened, "
+           "W C_b W^T, inside the beamformer", "(n_channels, n_channels)", "T², V², ... (1 "
+           "whitened)", "C_b", "data_cov.data"),
+    Symbol(r"\mu", "diagonal loading of C_b: reg tr(C_b) / n_channels", "scalar",
+           "as C_b", "mu", "loading_factor (in _reg_pinv)"),
+    Symbol(r"\mathbf{K}_w", "beamformer kernel on whitened data, n_orient rows per location "
+           "(the filters w_k^T); K = K_w W", "(n_sources * n_orient, n_channels)",
+           "A·m, or noise SD units", "K_w", "filters['weights']"),
+    Symbol(r"p_k", "output power of location k's filter, tr(K_k C_b K_k^T)", "(n_sources,)",
+           "(A·m)² for unit gain", "power", "apply_lcmv_cov(...).data"),
+    Symbol(r"\gamma_k", "γ-MAP source variances, one per source (or per location); not the "
+           "gamma = s/(s²+λ²) of the SVD", "(n_dipoles,)", "whitened (A·m)² of the "
+           "weighted gain", "gammas", "gammas"),
+    Symbol(r"\boldsymbol{\Sigma}_b", "γ-MAP's model data covariance L Γ L^T + α I (whitened)",
+           "(n_channels, n_channels)", "1", "Sigma_b", "CM (in _gamma_map_opt)"),
+    Symbol(r"\alpha\ (\gamma\text{-MAP})", "γ-MAP's noise variance of the whitened data "
+           "(about 1/N_ave for an average); not MxNE's penalty", "scalar",
+           "1 (whitened variance)", "alpha (gamma_map)", "alpha (gamma_map)"),
 )
 
 

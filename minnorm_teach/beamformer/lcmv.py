@@ -15,6 +15,9 @@
 j_z^2) per location. The units of j depend on ``weight_norm``: A·m for None (unit gain, no
 depth weighting), a noise-normalised ratio (whitened noise has variance 1) otherwise.
 
+``data_covariance``: C_b of epochs over a window, as ``mne.compute_covariance(...,
+method="empirical")``.
+
 Not supported: ``label``, ``pick_ori='vector'``, volume source spaces, complex (DICS) data.
 """
 
@@ -27,7 +30,7 @@ from .. import priors, validation, whitening
 from ..validation.errors import shown
 from .filters import INVERSIONS, PICK_ORIS, WEIGHT_NORMS, lcmv_kernel
 
-__all__ = ["LCMV", "make_lcmv"]
+__all__ = ["LCMV", "make_lcmv", "data_covariance"]
 
 _FIXED_ORI = mne.io.constants.FIFF.FIFFV_MNE_FIXED_ORI
 
@@ -246,3 +249,21 @@ def _checked_cov(cov, name, ch_names, info):
     """The covariance's (n_channels, n_channels) block for ch_names, after its sanity checks."""
     validation.check_noise_cov(cov, name, info=info)
     return whitening.pick_cov(cov, ch_names)
+
+
+def data_covariance(epochs, tmin=None, tmax=None):
+    """C_b = sum_e sum_t b_e(t) b_e(t)^T / (n - 1) over the epochs and the samples in [tmin, tmax].
+
+    n = n_epochs x n_samples. The means are kept: the evoked response is part of C_b, the
+    covariance of the data the beamformer will be applied to. Good MEG and EEG channels, the
+    epochs' projectors; as ``mne.compute_covariance(epochs, tmin, tmax, method="empirical")``.
+    Returns an ``mne.Covariance``.
+    """
+    validation.check_instance(epochs, "epochs", "Epochs")
+    picks = mne.pick_types(epochs.info, meg=True, eeg=True, exclude="bads")
+    ch_names = [epochs.ch_names[k] for k in picks]
+    window = epochs.copy().crop(tmin, tmax).get_data(picks=ch_names)
+    b = window.transpose(1, 0, 2).reshape(len(ch_names), -1)       # (n_channels, n)
+    n = b.shape[1]
+    return mne.Covariance((b @ b.T) / (n - 1), ch_names, bads=[],
+                          projs=list(epochs.info["projs"]), nfree=n - 1)

@@ -19,7 +19,8 @@ constant)::
 
 The first term wants Sigma_b large along the data, the second (concave in the gammas) wants it
 small everywhere; the minima of their sum tend to lie where most gamma_k are exactly 0
-(Wipf & Nagarajan 2009), so the estimate is sparse.
+(Wipf & Nagarajan 2009), so the estimate is sparse (one variance at a time, the rule that
+switches a source off exactly: :mod:`.gamma_map_sparsity`).
 With a_k = l_k^T Sigma_b^{-1} b (a time course) and z_k = l_k^T Sigma_b^{-1} l_k the gradient
 is d cost / d gamma_k = z_k - mean_t a_k(t)^2, and the two fixed-point updates are::
 
@@ -53,8 +54,9 @@ from scipy import linalg
 
 from .. import validation
 
-__all__ = ["GammaMapSolution", "model_covariance", "posterior_mean", "gamma_map_cost",
-           "gradient", "gamma_scale", "update_gammas", "gamma_map_solver"]
+__all__ = ["GammaMapSolution", "model_covariance", "posterior_mean", "cholesky_factor",
+           "model_whitened", "posterior_terms", "gamma_map_cost", "gradient", "gamma_scale",
+           "update_gammas", "gamma_map_solver"]
 
 EPS = np.finfo(float).eps
 
@@ -106,22 +108,62 @@ def posterior_mean(b, L, gammas, alpha):
     return gammas[:, None] * (L.T @ linalg.solve(Sigma_b, b, assume_a="pos"))
 
 
+def cholesky_factor(L, gammas, alpha):
+    """F, lower triangular, with F F^T = Sigma_b = L diag(gammas) L^T + alpha I."""
+    L_scaled = L * np.sqrt(gammas)
+    Sigma_b = L_scaled @ L_scaled.T + alpha * np.eye(L.shape[0])      # symmetric product
+    return linalg.cholesky(Sigma_b, lower=True)
+
+
+def model_whitened(b, L, gammas, alpha):
+    """F^{-1} L, F^{-1} b and log det Sigma_b, where Sigma_b = F F^T (Cholesky factor F).
+
+    Everything γ-MAP needs is an inner product in the metric Sigma_b^{-1}: with Y = F^{-1} L
+    and y = F^{-1} b, z_k = ||Y_k||^2 (column k of Y), a_k = Y_k^T y and
+    tr(Sigma_b^{-1} C_b) = ||y||_F^2 / n_times. One triangular solve per iteration.
+    """
+    F = cholesky_factor(L, gammas, alpha)
+    Y = linalg.solve_triangular(F, L, lower=True)
+    y = linalg.solve_triangular(F, b, lower=True)
+    return Y, y, 2.0 * float(np.sum(np.log(np.diag(F))))
+
+
+def posterior_terms(b, L, gammas, alpha):
+    """z_k = l_k^T Sigma_b^{-1} l_k, a_k = l_k^T Sigma_b^{-1} b and the cost, in the smaller space.
+
+    Sensor space (as many active sources as channels, or more): Sigma_b = F F^T, one
+    triangular solve (:func:`model_whitened`). Source space (fewer): chapter 03's push-through
+    identity in Woodbury's form, Sigma_b^{-1} = (I - B M^{-1} B^T) / alpha with
+    B = L Gamma^{1/2} and M = alpha I + B^T B = H H^T; with E = H^{-1} B^T L and
+    e = H^{-1} B^T b: z = (diag(L^T L) - colsum(E^2)) / alpha, a = (L^T b - E^T e) / alpha,
+    log det Sigma_b = (n_channels - n_active) log alpha + log det M. Returns (z, a, cost).
+    """
+    n_channels, n_active = L.shape
+    if n_active >= n_channels:
+        Y, y, log_det = model_whitened(b, L, gammas, alpha)
+        return np.sum(Y ** 2, axis=0), Y.T @ y, float(np.sum(y ** 2) / b.shape[1] + log_det)
+    B = L * np.sqrt(gammas)
+    H = linalg.cholesky(alpha * np.eye(n_active) + B.T @ B, lower=True)
+    E = linalg.solve_triangular(H, B.T @ L, lower=True)
+    e = linalg.solve_triangular(H, B.T @ b, lower=True)
+    z = (np.sum(L ** 2, axis=0) - np.sum(E ** 2, axis=0)) / alpha
+    log_det = (n_channels - n_active) * np.log(alpha) + 2.0 * np.sum(np.log(np.diag(H)))
+    data_term = (np.sum(b ** 2) - np.sum(e ** 2)) / (alpha * b.shape[1])
+    return z, (L.T @ b - E.T @ e) / alpha, float(data_term + log_det)
+
+
 def gamma_map_cost(b, L, gammas, alpha):
     """cost = tr(Sigma_b^{-1} C_b) + log det Sigma_b with C_b = b b^T / n_times."""
-    factor = linalg.cho_factor(model_covariance(L, gammas, alpha))
-    return _cost(b, factor)
-
-
-def _cost(b, factor):
-    log_det = 2.0 * np.sum(np.log(np.diag(factor[0])))
-    return float(np.sum(b * linalg.cho_solve(factor, b)) / b.shape[1] + log_det)
+    F = cholesky_factor(L, gammas, alpha)
+    y = linalg.solve_triangular(F, b, lower=True)
+    return float(np.sum(y ** 2) / b.shape[1] + 2.0 * np.sum(np.log(np.diag(F))))
 
 
 def gradient(b, L, gammas, alpha, group_size=1):
     """d cost / d gamma_g = sum over the group of (z_k - mean_t a_k^2), one value per group."""
-    Sigma_inv_L = linalg.solve(model_covariance(L, gammas, alpha), L, assume_a="pos")
-    z = np.sum(L * Sigma_inv_L, axis=0)
-    mean_a2 = np.mean((Sigma_inv_L.T @ b) ** 2, axis=1)
+    Y, y, _ = model_whitened(b, L, gammas, alpha)
+    z = np.sum(Y ** 2, axis=0)
+    mean_a2 = np.mean((Y.T @ y) ** 2, axis=1)
     return np.sum((z - mean_a2).reshape(-1, group_size), axis=1)
 
 
@@ -172,7 +214,8 @@ def gamma_map_solver(b, L, alpha, n_orient=1, *, xyz_same_gamma=True, maxit=1000
     1. start: gammas (default: gamma_scale(b, L) for every source, MNE's start)
     2. prune: drop the sources with gamma_k <= eps gamma_scale (they never come back)
     3. Sigma_b = L Gamma L^T + alpha I on the active sources; record the cost
-    4. a_k = l_k^T Sigma_b^{-1} b,  z_k = l_k^T Sigma_b^{-1} l_k
+    4. a_k = l_k^T Sigma_b^{-1} b,  z_k = l_k^T Sigma_b^{-1} l_k  (posterior_terms: in
+       sensor space, or in source space once fewer sources than channels are active)
     5. update the gammas (update_gammas); stop when sum|change| / sum|gammas| < tol
     6. j_hat = gammas a (the last gammas times the last a_k, as MNE)
 
@@ -196,16 +239,14 @@ def gamma_map_solver(b, L, alpha, n_orient=1, *, xyz_same_gamma=True, maxit=1000
     n_dipoles = L.shape[1]
     gammas = np.full(n_dipoles, scale) if gammas is None else gammas.copy()   # 1.
     active, previous, costs, n_iter = np.arange(n_dipoles), gammas.copy(), [], 0
+    L_active = L
     while n_iter < maxit:
         n_iter += 1
         keep = gammas > EPS * scale                                           # 2.
-        active, gammas = active[keep], gammas[keep]
-        L_a = L[:, active]
-        factor = linalg.cho_factor(model_covariance(L_a, gammas, alpha))      # 3.
-        costs.append(_cost(b, factor))
-        Sigma_inv_L = linalg.cho_solve(factor, L_a)                           # 4.
-        a = Sigma_inv_L.T @ b
-        z = np.sum(L_a * Sigma_inv_L, axis=0)
+        if not keep.all():
+            active, gammas, L_active = active[keep], gammas[keep], L_active[:, keep]
+        z, a, cost = posterior_terms(b, L_active, gammas, alpha)             # 3., 4.
+        costs.append(cost)
         gammas = update_gammas(gammas, np.mean(a ** 2, axis=1), z, update_mode,   # 5.
                                group_size)
         current = np.zeros(n_dipoles)

@@ -50,3 +50,7 @@ __all__ += ["plot_depth_shifts"]
 from .benchmark import plot_against_depth, plot_against_snr, plot_benchmark  # noqa: E402
 
 __all__ += ["plot_benchmark", "plot_against_depth", "plot_against_snr"]
+
+from .beamformer import plot_estimates, plot_variance_cost  # noqa: E402  (chapter 15)
+
+__all__ += ["plot_estimates", "plot_variance_cost"]
