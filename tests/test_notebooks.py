@@ -7,7 +7,6 @@ the Colab cell is the first code cell (a no-op outside Colab), and no progress-b
 stored. Running it twice changes nothing.
 """
 
-import shutil
 import subprocess
 import sys
 import types
