@@ -27,8 +27,9 @@ from ._recording import FILES, recording_folder
 from ._simulate import N_TRIALS as SIMULATED_TRIALS  # trials per condition of the course data
 
 __all__ = ["SIMULATED_TRIALS", "Peak", "recording_trans", "coreg_distances", "dig_positions_mri",
-           "noise_ratios", "channel_noise", "whitened_baseline", "source_positions_mri",
-           "hemisphere_peaks",           "simulated_patch_positions", "distance_to_points"]
+           "noise_ratios", "channel_noise", "group_whiteners", "whitened_baseline",
+           "source_positions_mri", "hemisphere_peaks", "simulated_patch_positions",
+           "distance_to_points"]
 
 HEMI_NAMES = ("left", "right")
 
@@ -84,19 +85,28 @@ def channel_noise(noise_cov, info):
     return [names[i] for i in keep], kept_types, noise_ratios(C, kept_types)
 
 
-def whitened_baseline(evoked, noise_cov, *, tmax=0.0):
+def group_whiteners(noise_cov, info):
+    """Group ("meg", "eeg") -> Whitener of ``noise_cov`` on that group's good channels."""
+    return {group: make_whitener(noise_cov, mne.pick_info(info, mne.pick_types(
+        info, meg=group == "meg", eeg=group == "eeg", exclude=()))) for group in ("meg", "eeg")}
+
+
+def whitened_baseline(evoked, noise_cov=None, *, whiteners=None, tmax=0.0):
     """Group -> (GFP_W(t), its mean over the baseline t < tmax), one whitener per group.
 
     GFP_W(t) = ||sqrt(nave) W b(t)||^2 / rank (:func:`~minnorm_teach.whitening.whitened_gfp`):
-    about 1 in the baseline when ``noise_cov`` describes the noise of the data.
+    about 1 in the baseline when ``noise_cov`` describes the noise of the data. Pass
+    ``whiteners`` (from :func:`group_whiteners`) instead of ``noise_cov`` to reuse them.
     """
+    if (noise_cov is None) == (whiteners is None):
+        raise ValueError("give either noise_cov or whiteners (from group_whiteners), not "
+                         f"{'both' if whiteners is not None else 'neither'}")
+    whiteners = whiteners or group_whiteners(noise_cov, evoked.info)
     out = {}
-    for group in ("meg", "eeg"):
-        picked = evoked.copy().pick(group)
-        w = make_whitener(noise_cov, picked.info)
-        rows = [picked.ch_names.index(c) for c in w.ch_names]
-        gfp = whitened_gfp(picked.data[rows], np.sqrt(picked.nave) * w.W, w.rank[group])
-        out[group] = (gfp, float(gfp[picked.times < tmax].mean()))
+    for group, w in whiteners.items():
+        rows = [evoked.ch_names.index(c) for c in w.ch_names]
+        gfp = whitened_gfp(evoked.data[rows], np.sqrt(evoked.nave) * w.W, w.rank[group])
+        out[group] = (gfp, float(gfp[evoked.times < tmax].mean()))
     return out
 
 
