@@ -37,10 +37,13 @@ def _valid_covariance(choice):
     return ""
 
 
-def covariance_effect(choice, *, evoked, data):
-    """Mean whitened GFP of the MEG baseline of ``evoked`` with the chosen covariance."""
-    cov = data.noise_cov if choice == "recording" else data.empty_room_cov
-    level = inspection.whitened_baseline(evoked, cov)["meg"][1]
+def covariance_effect(choice, *, evoked, whiteners):
+    """Mean whitened GFP of the MEG baseline of ``evoked`` with the chosen covariance.
+
+    ``whiteners``: covariance name ("recording", "empty-room") -> the group whiteners of
+    :func:`minnorm_teach.datasets.inspection.group_whiteners`.
+    """
+    level = inspection.whitened_baseline(evoked, whiteners=whiteners[choice])["meg"][1]
     option = "above 1" if level > 1 else "below 1"
     return Outcome(option, f"with the {choice} covariance the MEG baseline's whitened GFP "
                            f"is {level:.2f}")
