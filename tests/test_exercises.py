@@ -4,6 +4,7 @@ The exercises are those of ``minnorm_teach/exercises/ch99.py`` (the worked examp
 small ones made here; ``audit`` runs on every notebook whose chapter has an exercise module.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -181,7 +182,8 @@ def test_a_right_prediction_passes_and_the_choice_is_used(capsys):
 
 
 @pytest.mark.parametrize("choice, prediction, message", [
-    (10.0, "shrinks", r"you predicted 'shrinks', but for eps = 10 .* \('grows'\)"),
+    (10.0, "shrinks", r"for eps = 10 .*: that is not what you predicted \('shrinks'\); "
+                      r"think again about why$"),
     (1e5, "grows", r"expected eps, a number from 0.001 to 1000; got 100000"),
     ("big", "grows", r"expected eps, a number from 0.001 to 1000; got a str"),
     (10.0, "bigger", r"predict one of 'grows', 'shrinks', 'unchanged', got 'bigger'"),
@@ -189,6 +191,18 @@ def test_a_right_prediction_passes_and_the_choice_is_used(capsys):
 def test_wrong_decisions_are_named(choice, prediction, message):
     line = _failure("ex-99-choose", choice, prediction=prediction, L=L, b=b)[0]
     assert __import__("re").search(message, line), line
+
+
+def test_a_wrong_prediction_does_not_name_the_right_option():
+    line = _failure("ex-99-choose", 10.0, prediction="shrinks", L=L, b=b)[0]
+    assert "grows" not in line, line                 # what was measured, not the option
+
+
+def test_a_failing_problem_is_named_when_the_exercise_names_its_cases():
+    named = replace(ex.get("ex-99-tikhonov")[0], cases=("small", "medium", "large"))
+    result = named.evaluate(lambda L, b, eps: L.T @ np.linalg.solve(L @ L.T, b), None, {})
+    assert result.status == "failed"
+    assert result.detail.endswith("(problem 1 of 3: small)"), result.detail
 
 
 def test_a_decision_not_made_continues_with_the_default(capsys):

@@ -31,15 +31,22 @@ def dipole_field(L, vertno, hemi, vertex, q):
 
 def dipole_problems(rng, *, L, vertno):
     """Three dipoles on the lead field ``L`` restricted to 30 random channels (the column layout
-    is what matters): one per hemisphere and one more, of tens of nAm."""
+    is what matters): one per hemisphere and one more, of tens of nAm. The vertex numbers are
+    a random sorted subset of a mesh four times larger, as in a decimated source space, so
+    that a vertex number is never its column index."""
     rows = np.sort(rng.choice(L.shape[0], size=min(30, L.shape[0]), replace=False))
     L_rows = np.array(L[rows])
+    numbers = [np.sort(rng.choice(4 * len(v), size=len(v), replace=False)) for v in vertno]
     problems = []
     for hemi in (0, 1, 1):
-        vertex = int(rng.choice(vertno[hemi]))
+        shifted = numbers[hemi][numbers[hemi] != np.arange(len(numbers[hemi]))]
+        vertex = int(rng.choice(shifted))
         q = rng.standard_normal(3) * 20e-9
-        problems.append((L_rows, [np.array(v) for v in vertno], hemi, vertex, q))
+        problems.append((L_rows, [v.copy() for v in numbers], hemi, vertex, q))
     return problems
+
+
+DIPOLE_CASES = ("left hemisphere", "right hemisphere", "right hemisphere, another vertex")
 
 
 def eeg_share(L, eeg, scale):
@@ -67,8 +74,8 @@ EXERCISES = [
                     "SVD L_k = U diag(s) V^T and write q in the basis of V"),
     Function("ex-01-dipole", "The field of one dipole",
              signature="dipole_field(L, vertno, hemi, vertex, q)", reference=dipole_field,
-             problems=dipole_problems, rtol=float32_rtol(3),
-             kind="an array with one value per row of L", units="T",
+             problems=dipole_problems, cases=DIPOLE_CASES, rtol=float32_rtol(3),
+             kind="an array with one value per row of L (T, T/m or V, as the row's sensor)",
              hint="a vertex number is not a column number: find its position in vertno[hemi] "
                   "(np.searchsorted), add the number of left-hemisphere locations for the right "
                   "hemisphere, and take three columns per location"),

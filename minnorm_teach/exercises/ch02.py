@@ -67,7 +67,8 @@ def _channel_count(choice):
 EXERCISES = [
     Derivation("ex-02-weighted", "A weighted minimum norm",
                signature="weighted_minimum_norm(L, b, r)", reference=weighted_minimum_norm,
-               problems=weighted_problems, kind="an array with one value per source",
+               problems=weighted_problems,
+               kind="an array with one value per column of L (n_dipoles)",
                hint="the Lagrangian is (1/2) j^T R^-1 j + mu^T (b - L j); set its gradient in j "
                     "to zero, solve for j, and put it into L j = b to find mu"),
     Decision("ex-02-channels", "More channels, more noise?",

@@ -56,7 +56,7 @@ EXERCISES = [
     Derivation("ex-03-noisecov", "Weigh the misfit by the noise",
                signature="tikhonov_with_noise_cov(L, b, C, eps)",
                reference=tikhonov_with_noise_cov, problems=noisecov_problems,
-               kind="an array with one value per source",
+               kind="an array with one value per column of L (n_dipoles)",
                hint="the gradient of (b - L j)^T C^-1 (b - L j) is -2 L^T C^-1 (b - L j); after "
                     "the normal equations, a push-through step with C^-1 moves the inverse to "
                     "sensor space"),

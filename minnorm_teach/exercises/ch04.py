@@ -86,6 +86,6 @@ EXERCISES = [
     Derivation("ex-04-resolution", "The image of a point source",
                signature="resolution_from_svd(U, s, V, lambda2)",
                reference=kernel_times_lead_field, problems=resolution_problems,
-               kind="an array (n_sources, n_sources)",
+               kind="an array (n_dipoles, n_dipoles), one row and column per column of L",
                hint="write K and L with the same U, s, V: U^T U = I in the middle"),
 ]

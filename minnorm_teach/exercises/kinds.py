@@ -80,6 +80,7 @@ class Function(Exercise):
     kind: str = ""
     units: str = ""
     passed: str = "right on {n} problems"
+    cases: tuple = ()         # one name per problem, said when that problem fails
 
     def evaluate(self, answer, prediction, context):
         if answer is NOT_ATTEMPTED:
@@ -101,7 +102,10 @@ class Function(Exercise):
                 return Result("failed", f"{self.signature} returned None (a missing return?)")
             wrong = problem(got, expected, rtol=self.rtol, kind=self.kind, units=self.units)
             if wrong:
-                where = f" (problem {number} of {len(cases)})" if len(cases) > 1 else ""
+                name = (f": {self.cases[number - 1]}" if len(self.cases) == len(cases)
+                        else "")
+                where = (f" (problem {number} of {len(cases)}{name})" if len(cases) > 1
+                         else "")
                 return Result("failed", wrong + where)
         return Result("passed", self.passed.format(n=len(cases)), use=answer)
 
@@ -155,8 +159,8 @@ class Decision(Exercise):
         result = self.outcome(answer, **context)
         predicted = prediction.strip().lower()
         if predicted != result.option:
-            return Result("failed", f"you predicted {predicted!r}, but {result.detail} "
-                                    f"({result.option!r})")
+            return Result("failed", f"{result.detail}: that is not what you predicted "
+                                    f"({predicted!r}); think again about why")
         if not result.goal_met:
             return Result("failed", f"right prediction, but {result.detail}: the goal is "
                                     f"{self.goal}")
