@@ -20,6 +20,8 @@ def block_problems(rng):
     """Random (n_channels, 3) blocks, columns of different sizes, so that no shortcut passes."""
     sizes = ((5, [1.0, 1.0, 1.0]), (12, [3.0, 0.2, 1.0]), (40, [1e-3, 2e-3, 5e-4]))
     return [(rng.standard_normal((n, 3)) * np.array(scales),) for n, scales in sizes]
+BLOCK_CASES = ("5 channels, columns of equal size", "12 channels, columns of different sizes",
+               "40 channels, columns of about 1e-3")
 
 
 def dipole_field(L, vertno, hemi, vertex, q):
@@ -69,7 +71,7 @@ def units_effect(scale, *, L, eeg):
 EXERCISES = [
     Derivation("ex-01-strongest", "The strongest orientation",
                signature="strongest_gain(L_k)", reference=strongest_gain,
-               problems=block_problems, kind="a float, in the units of L_k",
+               problems=block_problems, cases=BLOCK_CASES, kind="a float, in the units of L_k",
                hint="write ||L_k q||^2 = q^T (L_k^T L_k) q and maximise over unit q; or use the "
                     "SVD L_k = U diag(s) V^T and write q in the basis of V"),
     Function("ex-01-dipole", "The field of one dipole",
