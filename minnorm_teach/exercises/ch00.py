@@ -56,7 +56,7 @@ def averaging_effect(n_trials, *, trials):
     laws = {"unchanged": 1.0, "sqrt": np.sqrt(n_all / n_trials), "proportional": n_all / n_trials}
     option = min(laws, key=lambda law: abs(np.log(ratio / laws[law])))
     detail = (f"the noise of the average of {n_trials} trials is {ratio:.1f} times that of all "
-              f"{n_all} (sqrt law: {laws['sqrt']:.1f}, proportional: {laws['proportional']:.0f})")
+              f"{n_all}, whose count is {n_all / n_trials:.3g} times yours")
     return Outcome(option, detail)
 
 
