@@ -245,3 +245,50 @@ def _converted():
 def test_converted_notebooks_follow_the_exercise_format(path):
     nb = nbformat.read(path, as_version=4)
     assert grading.audit(nb, path.name) == []
+
+
+# ------------------------------------------------- chapters 00-01: mistakes the checks catch
+
+@pytest.fixture(scope="module")
+def course_data():
+    import mne
+
+    import minnorm_teach as mt
+    mne.set_log_level("WARNING")
+    return mt.datasets.load_data()
+
+
+def test_ex_00_peak_rejects_a_bad_channel_that_wins(course_data):
+    import mne
+
+    from minnorm_teach.exercises import ch00
+
+    def with_bad_channels(evoked):              # exclude=[]: the mistake the task warns about
+        picks = mne.pick_types(evoked.info, meg="mag", exclude=[])
+        data = np.abs(evoked.data[picks])
+        channel, sample = np.unravel_index(data.argmax(), data.shape)
+        return evoked.ch_names[picks[channel]], float(evoked.times[sample])
+
+    exercise = ex.get("ex-00-peak")[0]
+    result = exercise.evaluate(with_bad_channels, None, {"evoked": course_data.evoked})
+    assert result.status == "failed"
+    assert result.detail.endswith("(problem 4 of 4: a bad magnetometer holds the largest field)")
+    right = exercise.evaluate(ch00.peak_channel, None, {"evoked": course_data.evoked})
+    assert right.status == "passed", right.detail
+
+
+def test_ex_01_dipole_rejects_a_vertex_number_used_as_a_column(course_data):
+    from minnorm_teach.exercises import ch01
+
+    def vertex_as_column(L, vertno, hemi, vertex, q):
+        k = (0 if hemi == 0 else len(vertno[0])) + vertex
+        return L[:, 3 * k:3 * k + 3] @ q
+
+    fwd = course_data.fwd
+    context = {"L": fwd["sol"]["data"], "vertno": [s["vertno"] for s in fwd["src"]]}
+    exercise = ex.get("ex-01-dipole")[0]
+    result = exercise.evaluate(vertex_as_column, None, context)
+    assert result.status == "failed" and "(problem 1 of 3: left hemisphere)" in result.detail
+    assert exercise.evaluate(ch01.dipole_field, None, context).status == "passed"
+    for _, vertno, hemi, vertex, _ in ch01.dipole_problems(np.random.default_rng(0), **context):
+        assert vertex != int(np.searchsorted(vertno[hemi], vertex))   # number != index
