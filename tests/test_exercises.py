@@ -292,3 +292,13 @@ def test_ex_01_dipole_rejects_a_vertex_number_used_as_a_column(course_data):
     assert exercise.evaluate(ch01.dipole_field, None, context).status == "passed"
     for _, vertno, hemi, vertex, _ in ch01.dipole_problems(np.random.default_rng(0), **context):
         assert vertex != int(np.searchsorted(vertno[hemi], vertex))   # number != index
+
+
+def test_a_wrong_prediction_is_told_the_measurement_without_the_option():
+    outcome = lambda choice: Outcome("outward", "the peaks moved 3 mm outward",  # noqa: E731
+                                     measured="the peaks lie +3 mm further from the centre")
+    decision = Decision("ex-99-made-up", "A made-up decision", choice="a number",
+                        options=("outward", "inward"), outcome=outcome, default=1.0)
+    result = decision.evaluate(1.0, "inward", {})
+    assert result.status == "failed" and "outward" not in result.detail, result.detail
+    assert decision.evaluate(1.0, "outward", {}).detail.endswith("moved 3 mm outward")

@@ -127,6 +127,7 @@ class Outcome:
     option: str
     detail: str               # e.g. "the residual went from 0.12 to 0.54"
     goal_met: bool = True
+    measured: str = ""        # the detail without the option's name, for a wrong prediction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,7 +160,8 @@ class Decision(Exercise):
         result = self.outcome(answer, **context)
         predicted = prediction.strip().lower()
         if predicted != result.option:
-            return Result("failed", f"{result.detail}: that is not what you predicted "
+            return Result("failed", f"{result.measured or result.detail}: that is not what you "
+                                    f"predicted "
                                     f"({predicted!r}); think again about why")
         if not result.goal_met:
             return Result("failed", f"right prediction, but {result.detail}: the goal is "
