@@ -49,8 +49,8 @@ NOTATION = (
     Symbol(r"\mathbf{G}", "Gram matrix L L^T; mixes units across sensor types "
            "until the data are whitened (chapter 05)", "(n_channels, n_channels)",
            "(T/(A·m))², (V/(A·m))², ...", "G", "—"),
-    Symbol(r"\varepsilon", "Tikhonov parameter on the unwhitened problem (chapters 02-03)", "scalar",
-           "(T/(A·m))²", "eps", "—"),
+    Symbol(r"\varepsilon", "Tikhonov parameter on the unwhitened problem (chapters 02-03)",
+           "scalar", "(T/(A·m))²", "eps", "—"),
     Symbol(r"\lambda^2", "regularisation of the whitened, trace-normalised problem; 1/SNR²",
            "scalar", "1", "lambda2", "lambda2"),
     Symbol(r"\mathrm{SNR}", "amplitude signal-to-noise ratio of the whitened data", "scalar",
