@@ -43,14 +43,14 @@ NOTATION = (
     Symbol(r"\mathbf{L}", "lead field (gain) matrix; column k is the field of a unit dipole",
            "(n_channels, n_dipoles)", "T/(A·m), T/(m·A·m), V/(A·m)", "L",
            "fwd['sol']['data']"),
-    Symbol(r"\mathbf{j}(t)", "source currents (dipole moments); the slides' s(t), nu_vox(t)",
+    Symbol(r"\mathbf{j}(t)", "source currents (dipole moments); often written s(t) or nu_vox(t)",
            "(n_dipoles, n_times)", "A·m", "j", "stc.data"),
     Symbol(r"\mathbf{n}(t)", "sensor noise", "(n_channels, n_times)", "T, T/m, V", "n", "—"),
-    Symbol(r"\mathbf{G}", "Gram matrix L L^T (the slides' G); mixes units across sensor types "
+    Symbol(r"\mathbf{G}", "Gram matrix L L^T; mixes units across sensor types "
            "until the data are whitened (chapter 05)", "(n_channels, n_channels)",
            "(T/(A·m))², (V/(A·m))², ...", "G", "—"),
-    Symbol(r"\varepsilon", "Tikhonov parameter on the unwhitened problem (slides)", "scalar",
-           "(T/(A·m))²", "eps", "—"),
+    Symbol(r"\varepsilon", "Tikhonov parameter on the unwhitened problem (chapters 02-03)",
+           "scalar", "(T/(A·m))²", "eps", "—"),
     Symbol(r"\lambda^2", "regularisation of the whitened, trace-normalised problem; 1/SNR²",
            "scalar", "1", "lambda2", "lambda2"),
     Symbol(r"\mathrm{SNR}", "amplitude signal-to-noise ratio of the whitened data", "scalar",

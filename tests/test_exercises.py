@@ -4,6 +4,7 @@ The exercises are those of ``minnorm_teach/exercises/ch99.py`` (the worked examp
 small ones made here; ``audit`` runs on every notebook whose chapter has an exercise module.
 """
 
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -181,7 +182,8 @@ def test_a_right_prediction_passes_and_the_choice_is_used(capsys):
 
 
 @pytest.mark.parametrize("choice, prediction, message", [
-    (10.0, "shrinks", r"you predicted 'shrinks', but for eps = 10 .* \('grows'\)"),
+    (10.0, "shrinks", r"for eps = 10 .*: that is not what you predicted \('shrinks'\); "
+                      r"think again about why$"),
     (1e5, "grows", r"expected eps, a number from 0.001 to 1000; got 100000"),
     ("big", "grows", r"expected eps, a number from 0.001 to 1000; got a str"),
     (10.0, "bigger", r"predict one of 'grows', 'shrinks', 'unchanged', got 'bigger'"),
@@ -189,6 +191,18 @@ def test_a_right_prediction_passes_and_the_choice_is_used(capsys):
 def test_wrong_decisions_are_named(choice, prediction, message):
     line = _failure("ex-99-choose", choice, prediction=prediction, L=L, b=b)[0]
     assert __import__("re").search(message, line), line
+
+
+def test_a_wrong_prediction_does_not_name_the_right_option():
+    line = _failure("ex-99-choose", 10.0, prediction="shrinks", L=L, b=b)[0]
+    assert "grows" not in line, line                 # what was measured, not the option
+
+
+def test_a_failing_problem_is_named_when_the_exercise_names_its_cases():
+    named = replace(ex.get("ex-99-tikhonov")[0], cases=("small", "medium", "large"))
+    result = named.evaluate(lambda L, b, eps: L.T @ np.linalg.solve(L @ L.T, b), None, {})
+    assert result.status == "failed"
+    assert result.detail.endswith("(problem 1 of 3: small)"), result.detail
 
 
 def test_a_decision_not_made_continues_with_the_default(capsys):
@@ -231,3 +245,60 @@ def _converted():
 def test_converted_notebooks_follow_the_exercise_format(path):
     nb = nbformat.read(path, as_version=4)
     assert grading.audit(nb, path.name) == []
+
+
+# ------------------------------------------------- chapters 00-01: mistakes the checks catch
+
+@pytest.fixture(scope="module")
+def course_data():
+    import mne
+
+    import minnorm_teach as mt
+    mne.set_log_level("WARNING")
+    return mt.datasets.load_data()
+
+
+def test_ex_00_peak_rejects_a_bad_channel_that_wins(course_data):
+    import mne
+
+    from minnorm_teach.exercises import ch00
+
+    def with_bad_channels(evoked):              # exclude=[]: the mistake the task warns about
+        picks = mne.pick_types(evoked.info, meg="mag", exclude=[])
+        data = np.abs(evoked.data[picks])
+        channel, sample = np.unravel_index(data.argmax(), data.shape)
+        return evoked.ch_names[picks[channel]], float(evoked.times[sample])
+
+    exercise = ex.get("ex-00-peak")[0]
+    result = exercise.evaluate(with_bad_channels, None, {"evoked": course_data.evoked})
+    assert result.status == "failed"
+    assert result.detail.endswith("(problem 4 of 4: a bad magnetometer holds the largest field)")
+    right = exercise.evaluate(ch00.peak_channel, None, {"evoked": course_data.evoked})
+    assert right.status == "passed", right.detail
+
+
+def test_ex_01_dipole_rejects_a_vertex_number_used_as_a_column(course_data):
+    from minnorm_teach.exercises import ch01
+
+    def vertex_as_column(L, vertno, hemi, vertex, q):
+        k = (0 if hemi == 0 else len(vertno[0])) + vertex
+        return L[:, 3 * k:3 * k + 3] @ q
+
+    fwd = course_data.fwd
+    context = {"L": fwd["sol"]["data"], "vertno": [s["vertno"] for s in fwd["src"]]}
+    exercise = ex.get("ex-01-dipole")[0]
+    result = exercise.evaluate(vertex_as_column, None, context)
+    assert result.status == "failed" and "(problem 1 of 3: left hemisphere)" in result.detail
+    assert exercise.evaluate(ch01.dipole_field, None, context).status == "passed"
+    for _, vertno, hemi, vertex, _ in ch01.dipole_problems(np.random.default_rng(0), **context):
+        assert vertex != int(np.searchsorted(vertno[hemi], vertex))   # number != index
+
+
+def test_a_wrong_prediction_is_told_the_measurement_without_the_option():
+    outcome = lambda choice: Outcome("outward", "the peaks moved 3 mm outward",  # noqa: E731
+                                     measured="the peaks lie +3 mm further from the centre")
+    decision = Decision("ex-99-made-up", "A made-up decision", choice="a number",
+                        options=("outward", "inward"), outcome=outcome, default=1.0)
+    result = decision.evaluate(1.0, "inward", {})
+    assert result.status == "failed" and "outward" not in result.detail, result.detail
+    assert decision.evaluate(1.0, "outward", {}).detail.endswith("moved 3 mm outward")

@@ -5,6 +5,7 @@
 """
 
 import numpy as np
+from mne.io.constants import FIFF
 
 from minnorm_teach.exercises.kinds import Decision, Function, Outcome
 
@@ -18,11 +19,27 @@ def peak_channel(evoked):
 
 
 def evoked_problems(rng, *, evoked):
-    """The evoked response, a late window of it (another peak), and its negative (a trough)."""
+    """The evoked response, a late window of it (another peak), its negative (a trough), and
+    one where a magnetometer marked bad carries the largest field (it must not win)."""
     late = evoked.copy().crop(0.15, None)
     flipped = evoked.copy()
     flipped.data = -flipped.data
-    return [(evoked,), (late,), (flipped,)]
+    return [(evoked,), (late,), (flipped,), (_bad_magnetometer_wins(rng, evoked),)]
+
+
+def _bad_magnetometer_wins(rng, evoked):
+    """A copy of ``evoked`` with one good magnetometer marked bad and its field times 100."""
+    mags = [i for i, ch in enumerate(evoked.info["chs"]) if ch["kind"] == FIFF.FIFFV_MEG_CH
+            and ch["unit"] == FIFF.FIFF_UNIT_T and evoked.ch_names[i] not in evoked.info["bads"]]
+    index = int(rng.choice(mags))
+    bad = evoked.copy()
+    bad.info["bads"] = [*bad.info["bads"], bad.ch_names[index]]
+    bad.data[index] *= 100.0
+    return bad
+
+
+PEAK_CASES = ("the evoked response", "after 150 ms", "the evoked response times -1",
+              "a bad magnetometer holds the largest field")
 
 
 def plus_minus_noise(trials, n_trials):
@@ -39,7 +56,7 @@ def averaging_effect(n_trials, *, trials):
     laws = {"unchanged": 1.0, "sqrt": np.sqrt(n_all / n_trials), "proportional": n_all / n_trials}
     option = min(laws, key=lambda law: abs(np.log(ratio / laws[law])))
     detail = (f"the noise of the average of {n_trials} trials is {ratio:.1f} times that of all "
-              f"{n_all} (sqrt law: {laws['sqrt']:.1f}, proportional: {laws['proportional']:.0f})")
+              f"{n_all}, whose count is {n_all / n_trials:.3g} times yours")
     return Outcome(option, detail)
 
 
@@ -53,7 +70,7 @@ def _even_trials(choice):
 
 EXERCISES = [
     Function("ex-00-peak", "Find the peak channel", signature="peak_channel(evoked)",
-             reference=peak_channel, problems=evoked_problems,
+             reference=peak_channel, problems=evoked_problems, cases=PEAK_CASES,
              kind="a tuple (channel name, latency in s)",
              hint="the largest absolute value over all good magnetometers and all times: "
                   "a negative peak counts too; np.unravel_index turns the flat index of "

@@ -20,6 +20,8 @@ def block_problems(rng):
     """Random (n_channels, 3) blocks, columns of different sizes, so that no shortcut passes."""
     sizes = ((5, [1.0, 1.0, 1.0]), (12, [3.0, 0.2, 1.0]), (40, [1e-3, 2e-3, 5e-4]))
     return [(rng.standard_normal((n, 3)) * np.array(scales),) for n, scales in sizes]
+BLOCK_CASES = ("5 channels, columns of equal size", "12 channels, columns of different sizes",
+               "40 channels, columns of about 1e-3")
 
 
 def dipole_field(L, vertno, hemi, vertex, q):
@@ -31,15 +33,22 @@ def dipole_field(L, vertno, hemi, vertex, q):
 
 def dipole_problems(rng, *, L, vertno):
     """Three dipoles on the lead field ``L`` restricted to 30 random channels (the column layout
-    is what matters): one per hemisphere and one more, of tens of nAm."""
+    is what matters): one per hemisphere and one more, of tens of nAm. The vertex numbers are
+    a random sorted subset of a mesh four times larger, as in a decimated source space, so
+    that a vertex number is never its column index."""
     rows = np.sort(rng.choice(L.shape[0], size=min(30, L.shape[0]), replace=False))
     L_rows = np.array(L[rows])
+    numbers = [np.sort(rng.choice(4 * len(v), size=len(v), replace=False)) for v in vertno]
     problems = []
     for hemi in (0, 1, 1):
-        vertex = int(rng.choice(vertno[hemi]))
+        shifted = numbers[hemi][numbers[hemi] != np.arange(len(numbers[hemi]))]
+        vertex = int(rng.choice(shifted))
         q = rng.standard_normal(3) * 20e-9
-        problems.append((L_rows, [np.array(v) for v in vertno], hemi, vertex, q))
+        problems.append((L_rows, [v.copy() for v in numbers], hemi, vertex, q))
     return problems
+
+
+DIPOLE_CASES = ("left hemisphere", "right hemisphere", "right hemisphere, another vertex")
 
 
 def eeg_share(L, eeg, scale):
@@ -62,13 +71,13 @@ def units_effect(scale, *, L, eeg):
 EXERCISES = [
     Derivation("ex-01-strongest", "The strongest orientation",
                signature="strongest_gain(L_k)", reference=strongest_gain,
-               problems=block_problems, kind="a float, in the units of L_k",
+               problems=block_problems, cases=BLOCK_CASES, kind="a float, in the units of L_k",
                hint="write ||L_k q||^2 = q^T (L_k^T L_k) q and maximise over unit q; or use the "
                     "SVD L_k = U diag(s) V^T and write q in the basis of V"),
     Function("ex-01-dipole", "The field of one dipole",
              signature="dipole_field(L, vertno, hemi, vertex, q)", reference=dipole_field,
-             problems=dipole_problems, rtol=float32_rtol(3),
-             kind="an array with one value per row of L", units="T",
+             problems=dipole_problems, cases=DIPOLE_CASES, rtol=float32_rtol(3),
+             kind="an array with one value per row of L (T, T/m or V, as the row's sensor)",
              hint="a vertex number is not a column number: find its position in vertno[hemi] "
                   "(np.searchsorted), add the number of left-hemisphere locations for the right "
                   "hemisphere, and take three columns per location"),

@@ -22,6 +22,7 @@ def weighted_problems(rng):
     """Full-row-rank problems (L, b, r) of three shapes, positive weights of different sizes."""
     return [(rng.standard_normal((m, n)), rng.standard_normal(m), rng.uniform(0.1, 10.0, n))
             for m, n in ((3, 7), (5, 12), (8, 30))]
+SHAPE_CASES = ("L of 3 x 7", "L of 5 x 12", "L of 8 x 30")
 
 
 def expected_source_noise(s, sigma):
@@ -33,6 +34,9 @@ def spectrum_problems(rng):
     """Non-zero singular values (descending) and a noise level, for three sizes."""
     return [(np.sort(rng.uniform(0.01, 5.0, k))[::-1], sigma)
             for k, sigma in ((4, 1.0), (20, 0.3), (59, 2e-6))]
+
+
+SPECTRUM_CASES = ("4 values, sigma = 1", "20 values, sigma = 0.3", "59 values, sigma = 2e-6")
 
 
 def noise_gain(L_rows):
@@ -67,7 +71,8 @@ def _channel_count(choice):
 EXERCISES = [
     Derivation("ex-02-weighted", "A weighted minimum norm",
                signature="weighted_minimum_norm(L, b, r)", reference=weighted_minimum_norm,
-               problems=weighted_problems, kind="an array with one value per source",
+               problems=weighted_problems, cases=SHAPE_CASES,
+               kind="an array with one value per column of L (n_dipoles)",
                hint="the Lagrangian is (1/2) j^T R^-1 j + mu^T (b - L j); set its gradient in j "
                     "to zero, solve for j, and put it into L j = b to find mu"),
     Decision("ex-02-channels", "More channels, more noise?",
@@ -78,7 +83,7 @@ EXERCISES = [
                   "singular values of nearly redundant rows look like"),
     Derivation("ex-02-amplify", "How much does noise grow?",
                signature="expected_source_noise(s, sigma)", reference=expected_source_noise,
-               problems=spectrum_problems, kind="a float, in A·m",
+               problems=spectrum_problems, cases=SPECTRUM_CASES, kind="a float, in A·m",
                hint="write L^+ n = sum_i (u_i^T n / s_i) v_i; the v_i are orthonormal, and each "
                     "u_i^T n of white noise has variance sigma^2"),
 ]

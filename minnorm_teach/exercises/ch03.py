@@ -27,6 +27,7 @@ def noisecov_problems(rng):
         problems.append((rng.standard_normal((m, n)), rng.standard_normal(m),
                          A @ A.T + 0.5 * np.eye(m), eps))
     return problems
+NOISECOV_CASES = ("L of 3 x 7, eps = 0.5", "L of 5 x 12, eps = 2", "L of 8 x 30, eps = 0.05")
 
 
 def degrees_of_freedom(s, eps):
@@ -39,6 +40,9 @@ def dof_problems(rng):
     """Singular values (descending) and eps, three sizes, eps across the spectrum."""
     return [(np.sort(rng.uniform(0.01, 3.0, k))[::-1], eps)
             for k, eps in ((3, 0.1), (12, 1.0), (59, 1e-3))]
+
+
+DOF_CASES = ("3 values, eps = 0.1", "12 values, eps = 1", "59 values, eps = 1e-3")
 
 
 def noise_level_effect(lambda2, *, usv, b, noise_norm, eps_per_lambda2):
@@ -56,7 +60,8 @@ EXERCISES = [
     Derivation("ex-03-noisecov", "Weigh the misfit by the noise",
                signature="tikhonov_with_noise_cov(L, b, C, eps)",
                reference=tikhonov_with_noise_cov, problems=noisecov_problems,
-               kind="an array with one value per source",
+               cases=NOISECOV_CASES,
+               kind="an array with one value per column of L (n_dipoles)",
                hint="the gradient of (b - L j)^T C^-1 (b - L j) is -2 L^T C^-1 (b - L j); after "
                     "the normal equations, a push-through step with C^-1 moves the inverse to "
                     "sensor space"),
@@ -69,7 +74,7 @@ EXERCISES = [
                   "noise level, down if it is above"),
     Derivation("ex-03-dof", "How many parameters does the fit use?",
                signature="degrees_of_freedom(s, eps)", reference=degrees_of_freedom,
-               problems=dof_problems, kind="a float",
+               problems=dof_problems, cases=DOF_CASES, kind="a float",
                hint="L K = L L^T (L L^T + eps I)^-1 = G (G + eps I)^-1; write G in its "
                     "eigenbasis, G = U diag(s^2) U^T, and take the trace"),
 ]

@@ -23,6 +23,7 @@ def count_problems(rng):
     """Descending singular values spread over decades, and SNRs that cut through them."""
     return [(np.sort(10.0 ** rng.uniform(-3, 1, k))[::-1], snr)
             for k, snr in ((10, 3.0), (59, 1.0), (300, 10.0))]
+COUNT_CASES = ("10 values, SNR 3", "59 values, SNR 1", "300 values, SNR 10")
 
 
 def truncated_residual(usv, b, k):
@@ -65,6 +66,10 @@ def resolution_problems(rng):
     return problems
 
 
+RESOLUTION_CASES = ("L of 3 x 8, lambda2 = 0.5", "L of 6 x 15, lambda2 = 1/9",
+                    "L of 10 x 40, lambda2 = 2")
+
+
 def kernel_times_lead_field(U, s, V, lambda2):
     """The other side of the identity: K L computed as two matrices multiplied."""
     K = (V * (s / (s ** 2 + lambda2))) @ U.T
@@ -74,7 +79,8 @@ def kernel_times_lead_field(U, s, V, lambda2):
 
 EXERCISES = [
     Function("ex-04-count", "How many source patterns pass?", signature="n_determined(s, snr)",
-             reference=n_determined, problems=count_problems, kind="an int",
+             reference=n_determined, problems=count_problems, cases=COUNT_CASES,
+             kind="an int",
              hint="a filter factor is a fraction s^2 / (s^2 + lambda^2): when is it at least "
                   "one half? Compare s_i with lambda = 1/SNR"),
     Decision("ex-04-truncate", "Truncate or damp?",
@@ -86,6 +92,7 @@ EXERCISES = [
     Derivation("ex-04-resolution", "The image of a point source",
                signature="resolution_from_svd(U, s, V, lambda2)",
                reference=kernel_times_lead_field, problems=resolution_problems,
-               kind="an array (n_sources, n_sources)",
+               cases=RESOLUTION_CASES,
+               kind="an array (n_dipoles, n_dipoles), one row and column per column of L",
                hint="write K and L with the same U, s, V: U^T U = I in the middle"),
 ]

@@ -72,7 +72,9 @@ def depth_weighting_effect(depth_exponent, *, data, depth):
         option = "outwards" if shift < 0 else "inwards"
     where = "outwards" if shift < 0 else "inwards"
     return Outcome(option, f"with depth = {depth_exponent:g} the PSF peaks of the minimum "
-                           f"norm sit {abs(1e3 * shift):.2g} mm {where} on average")
+                           f"norm sit {abs(1e3 * shift):.2g} mm {where} on average",
+                   measured=f"with depth = {depth_exponent:g} the PSF peaks of the minimum norm "
+                            f"sit {1e3 * shift:+.2g} mm deeper than their sources on average")
 
 
 EXERCISES = [

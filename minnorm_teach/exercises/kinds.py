@@ -80,6 +80,7 @@ class Function(Exercise):
     kind: str = ""
     units: str = ""
     passed: str = "right on {n} problems"
+    cases: tuple = ()         # one name per problem, said when that problem fails
 
     def evaluate(self, answer, prediction, context):
         if answer is NOT_ATTEMPTED:
@@ -101,7 +102,10 @@ class Function(Exercise):
                 return Result("failed", f"{self.signature} returned None (a missing return?)")
             wrong = problem(got, expected, rtol=self.rtol, kind=self.kind, units=self.units)
             if wrong:
-                where = f" (problem {number} of {len(cases)})" if len(cases) > 1 else ""
+                name = (f": {self.cases[number - 1]}" if len(self.cases) == len(cases)
+                        else "")
+                where = (f" (problem {number} of {len(cases)}{name})" if len(cases) > 1
+                         else "")
                 return Result("failed", wrong + where)
         return Result("passed", self.passed.format(n=len(cases)), use=answer)
 
@@ -123,6 +127,7 @@ class Outcome:
     option: str
     detail: str               # e.g. "the residual went from 0.12 to 0.54"
     goal_met: bool = True
+    measured: str = ""        # the detail without the option's name, for a wrong prediction
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,8 +160,9 @@ class Decision(Exercise):
         result = self.outcome(answer, **context)
         predicted = prediction.strip().lower()
         if predicted != result.option:
-            return Result("failed", f"you predicted {predicted!r}, but {result.detail} "
-                                    f"({result.option!r})")
+            return Result("failed", f"{result.measured or result.detail}: that is not what you "
+                                    f"predicted "
+                                    f"({predicted!r}); think again about why")
         if not result.goal_met:
             return Result("failed", f"right prediction, but {result.detail}: the goal is "
                                     f"{self.goal}")

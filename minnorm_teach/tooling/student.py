@@ -40,7 +40,8 @@ STUDENT_NOTE = (
     "below it.{goes_on} (Generated from the course notebook by "
     "`python -m minnorm_teach student`: do not edit it by hand.)")
 GOES_ON = (" Until you do, the check says \"not attempted yet\" and the chapter goes on with "
-           "the package's answer.")
+           "the package's answer. A wrong answer stops Run all at its check: fix it, or put "
+           "`...` back to go on.")
 _LABEL = re.compile(r"^:label:\s*(\S+)\s*$", re.M)
 _EXERCISE = re.compile(r"^(:{3,}|`{3,})\{exercise(?:-start)?\}", re.M)
 _SOLUTION_OPEN = re.compile(r"^(:{3,}|`{3,})\{solution\}.*$", re.M)
