@@ -166,7 +166,7 @@ def test_irmxne_decreases_the_l05_objective_and_is_sparser():
     b, L = problem(1, n_true=4, seed=5)
     alpha = 0.1 * sp.alpha_max(L, b, 1)
     sol = sp.irmxne(b, L, alpha, 1, n_mxne_iter=8, tol=1e-10 * np.sum(b**2))
-    assert np.all(np.diff(sol.gaps) <= 1e-9 * sol.gaps[0])
+    assert np.all(np.diff(sol.objectives) <= 1e-9 * sol.objectives[0])
     assert sol.active.sum() <= sp.mxne(b, L, alpha, 1, tol=1e-10 * np.sum(b**2)).active.sum()
 
 
