@@ -49,7 +49,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # chapter -> what it quotes without producing it (issue 13); remove a chapter when it passes
 XFAIL = {
-    "10_mxne.ipynb": "35 nAm (a scalar sum of vertex moments)",
     "11_irmxne.ipynb": "35 nAm",
 }
 

@@ -3,8 +3,8 @@
 The whitened, weighted problem of the chapter: gain L~ (``L``, n_white x n_sources), data b~
 (``b``, n_white x n_times), MxNE  min_j 0.5 ||b~ - L~ j||_F^2 + alpha ||j||_{2,1}.
 
-1. ex-10-debias   (derivation) the debiasing scale of one location, in closed form
-2. ex-10-support  (function)   the active locations read from the residual alone (optimality)
+1. ex-10-support  (function)   the active locations read from the residual alone (optimality)
+2. ex-10-debias   (derivation) the debiasing scale of one location, in closed form
 3. ex-10-alpha    (decision)   choose alpha, predict the number of active locations
 """
 
@@ -74,17 +74,17 @@ def alpha_effect(choice, *, L, b, n_orient):
 
 
 EXERCISES = [
-    Derivation("ex-10-debias", "The debiasing scale of one source",
-               signature="debias_one(l, j, b)", reference=debias_by_nnls,
-               problems=debias_problems, kind="a float, the scale d >= 1",
-               hint="write f(d) = 0.5 ||b - d a||^2 with a = l j^T: a parabola in d, and d is "
-                    "not allowed below 1"),
     Function("ex-10-support", "The support from the residual",
              signature="active_locations(L, residual, alpha, n_orient)",
              reference=support_from_residual, problems=support_problems,
              kind="an array of location indices (ints), in increasing order", rtol=0,
              hint="at the optimum, the subdifferential condition of a location with j_k != 0 "
                   "fixes ||L_k^T (b - L j)||_F exactly; at one with j_k = 0 it only bounds it"),
+    Derivation("ex-10-debias", "The debiasing scale of one source",
+               signature="debias_one(l, j, b)", reference=debias_by_nnls,
+               problems=debias_problems, kind="a float, the scale d >= 1",
+               hint="write f(d) = 0.5 ||b - d a||^2 with a = l j^T: a parabola in d, and d is "
+                    "not allowed below 1"),
     Decision("ex-10-alpha", "Choose alpha, predict the support",
              choice="alpha, a percentage of alpha_max from 10 to 90",
              valid=number_between(10, 90), options=("more", "fewer", "same"),
