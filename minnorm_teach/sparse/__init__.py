@@ -16,11 +16,13 @@ from .mirror import as_source_estimate, mixed_norm, mxne_solver, tf_mixed_norm
 from .objective import Gap, alpha_max, duality_gap, objective
 from .penalties import L21, group_norms, norm_l2inf, norm_l21, prox_l1_columns, prox_l21
 from .report import (
+    active_interval,
     distances_mm,
     energy_outside,
     hemisphere_of,
     location_amplitudes,
     location_map,
+    patch_score,
 )
 from .reweighting import L05, ReweightedSolution, debias_scaling, irmxne
 from .solvers import SparseSolution, bcd, mxne, proximal_gradient, working_set
@@ -35,4 +37,4 @@ __all__ = ["Gap", "alpha_max", "duality_gap", "objective", "L21", "L05", "group_
            "prox_l21_l1", "tf_bcd", "tf_mxne", "SparseGain", "mixed_norm", "prepare_sparse_gain",
            "tf_mixed_norm", "ReweightedSolution", "SurePath", "sure_grid", "sure_path",
            "as_source_estimate", "mxne_solver", "location_amplitudes", "location_map",
-           "distances_mm", "energy_outside", "hemisphere_of"]
+           "distances_mm", "energy_outside", "hemisphere_of", "active_interval", "patch_score"]

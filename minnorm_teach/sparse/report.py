@@ -12,7 +12,7 @@ Pure functions on arrays; the ground truth (patch centres, true moments) is pass
 import numpy as np
 
 __all__ = ["location_amplitudes", "location_map", "distances_mm", "energy_outside",
-           "hemisphere_of"]
+           "hemisphere_of", "active_interval", "patch_score"]
 
 
 def location_amplitudes(j, active, source_weighting, n_orient):
@@ -60,3 +60,26 @@ def energy_outside(amplitude, times, start, stop):
 def hemisphere_of(locations, n_left):
     """'left' or 'right' for every location index (left-hemisphere locations come first)."""
     return ["left" if k < n_left else "right" for k in np.asarray(locations, dtype=int)]
+
+
+def active_interval(times, time_course, fraction=0.01):
+    """(start, stop) in s: the first and last time where |time_course| > fraction * its peak
+    (for a Gaussian envelope and fraction 0.01, about the latency +- 3 widths)."""
+    above = np.abs(np.asarray(time_course)) > fraction * np.abs(time_course).max()
+    return float(np.asarray(times)[above].min()), float(np.asarray(times)[above].max())
+
+
+def patch_score(positions, amplitudes, times, centre, interval, radius_mm=15.0):
+    """How a sparse estimate renders one true patch: (distance mm, peak A·m, energy outside).
+
+    The distance from the patch ``centre`` to the nearest estimated location; the peak of the
+    summed amplitude of the locations within ``radius_mm`` of the centre (0 if none) and the
+    share of its energy outside ``interval`` = (start, stop) s (nan if none).
+    """
+    mm = distances_mm(positions, centre)[:, 0]
+    near = mm < radius_mm
+    if not near.any():
+        return float(mm.min()) if mm.size else float("inf"), 0.0, float("nan")
+    amplitude = np.asarray(amplitudes)[near].sum(axis=0)
+    return (float(mm.min()), float(amplitude.max()),
+            float(energy_outside(amplitude, times, *interval)))
