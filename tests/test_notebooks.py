@@ -7,7 +7,6 @@ the Colab cell is the first code cell (a no-op outside Colab), and no progress-b
 stored. Running it twice changes nothing.
 """
 
-import shutil
 import subprocess
 import sys
 import types
@@ -132,27 +131,42 @@ def test_nbval_honours_the_tags(tmp_path):
     assert nbval() == 0
 
 
+def _as_authored(source, target):
+    """A chapter as an author leaves it before normalising: nbval markers as comment lines
+    (``# NBVAL_CHECK_OUTPUT``) instead of cell tags."""
+    nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type == "code" and "nbval-check-output" in tags:
+            tags.remove("nbval-check-output")
+            cell.source = "# NBVAL_CHECK_OUTPUT\n" + cell.source
+    nbformat.write(nb, target)
+    return target
+
+
 def test_normalise_command_on_copies_of_the_chapters(tmp_path):
-    """The command on copies of two chapters: changed once, then unchanged; only marker lines
-    left the code."""
-    copies = [shutil.copy(p, tmp_path / p.name) for p in CHAPTERS[2:4]]
+    """The command on two chapters as authored (markers as comment lines): changed once, then
+    unchanged; only marker lines left the code, and every marker became a tag."""
+    copies = [_as_authored(p, tmp_path / p.name) for p in CHAPTERS[2:4]]
+    before = [nbformat.read(c, as_version=4) for c in copies]
     command = [sys.executable, "-m", "minnorm_teach", "--root", str(REPO), "normalise",
                *map(str, copies)]
     first = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
+    assert first.stdout.count("unchanged") == 0, first.stdout
     second = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert second.stdout.count("unchanged") == len(copies), second.stdout
-    for source, copy in zip(CHAPTERS[2:4], copies, strict=True):
-        before = nbformat.read(source, as_version=4)
+    for nb, copy in zip(before, copies, strict=True):
         after = nbformat.read(copy, as_version=4)
-        markers = sum(c.source.count("NBVAL_CHECK_OUTPUT") for c in before.cells)
+        markers = sum(c.source.count("NBVAL_CHECK_OUTPUT") for c in nb.cells)
         tagged = sum("nbval-check-output" in c.metadata.get("tags", []) for c in after.cells)
         assert tagged == markers > 0
-        code = [c.source for c in after.cells if c.cell_type == "code"
-                and c.metadata.get("minnorm") != "colab-install"]
-        expected = [notebooks._MARKER_LINE.sub("", c.source) for c in before.cells
-                    if c.cell_type == "code"]
-        assert code == expected
+
+        def code(cells):
+            return [notebooks._MARKER_LINE.sub("", c.source) for c in cells
+                    if c.cell_type == "code" and c.metadata.get("minnorm") != "colab-install"]
+
+        assert code(after.cells) == code(nb.cells)
 
 
 def test_myst_portability_problems_name_the_cell():

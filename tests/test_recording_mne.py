@@ -238,8 +238,8 @@ def test_a_covariance_without_the_eeg_channels_is_refused_not_ignored():
     evoked = _evoked("MEG+EEG")
     theirs = mne_make_inverse_operator(evoked.info, _fwd(), meg_only)
     assert not any(c.startswith("EEG") for c in theirs["eigen_fields"]["col_names"])
-    with pytest.raises(ValueError, match=r"59 good channel\(s\) of the data are missing from "
-                                         r"the noise covariance: \['EEG 001'"):
+    with pytest.raises(ValueError, match=r"noise_cov lacks 59 of the 364 channels .* 59 EEG "
+                                         r"\(EEG 001, EEG 002, \.\.\., EEG 060\); mark them bad"):
         mt.make_inverse_operator(evoked.info, _fwd(), meg_only)
 
 

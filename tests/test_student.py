@@ -44,7 +44,8 @@ def _course_nb():
         _exercise("ex-02-pinv"),
         new_code_cell("def my_pinv(L):\n    G = L @ L.T\n    # BEGIN SOLUTION\n"
                       "    return L.T @ np.linalg.inv(G)\n    # END SOLUTION",
-                      execution_count=2, metadata={"tags": ["solution", "hide-input"]},
+                      execution_count=2, metadata={"tags": ["solution", "hide-input"],
+                                                   "jupyter": {"source_hidden": True}},
                       outputs=[new_output("stream", name="stdout", text="secret\n")]),
         new_code_cell("# NBVAL_CHECK_OUTPUT\ncheck_close('pinv', my_pinv(L), P)",
                       execution_count=3,
@@ -68,7 +69,8 @@ def test_stub_replaces_the_block_at_its_indentation():
     assert stub.source == ("def my_pinv(L):\n    G = L @ L.T\n    raise NotImplementedError("
                            '"Exercise ex-02-pinv: replace this line with your solution")')
     assert stub.outputs == [] and stub.execution_count is None
-    assert stub.metadata["tags"] == ["solution", "hide-input"]
+    # the solution was collapsed in the course; the student's stub is open (JupyterLab, book)
+    assert "tags" not in stub.metadata and "jupyter" not in stub.metadata
     assert nb.cells[-1].source == ("y = ...  # an int\n# Exercise ex-02-derive: your answer "
                                    "goes above, in place of the ...\nprint(y)")
 

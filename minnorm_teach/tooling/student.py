@@ -12,6 +12,7 @@ For every chapter ``course/NN_name.ipynb`` the student version ``student/NN_name
   ``<label>`` is the ``:label:`` of the closest ``{exercise}`` directive above;
 - removes the ``{solution}`` directives (the written solutions in dropdowns), and a Markdown
   cell that held nothing else; the self-check cells stay;
+- shows each stub cell open (the solution's ``source_hidden`` and hiding tags removed);
 - drops the nbgrader cell metadata (nbgrader makes its own release, see
   :mod:`minnorm_teach.tooling.grading`).
 
@@ -154,11 +155,29 @@ def _student_cell(cell, label, where):
             raise ExerciseFormatError(f"{where}: a solution block with no {{exercise}} "
                                       "directive (with :label:) above it")
         cell.source = student_source(cell.source, label, where)
+        _show(cell)
         return cell, True
     if "solution" in cell.metadata.get("tags", []):
         raise ExerciseFormatError(f"{where}: tagged 'solution' but has no {BEGIN!r} ... "
                                   f"{END!r} block for the student to write")
     return cell, False
+
+
+_HIDING_TAGS = ("solution", "hide-input", "hide-cell", "remove-input")
+
+
+def _show(cell):
+    """A stub is the student's to write: open (no ``source_hidden``), without the tags that
+    collapse a solution on the website."""
+    jupyter = cell.metadata.get("jupyter", {})
+    jupyter.pop("source_hidden", None)
+    if not jupyter:
+        cell.metadata.pop("jupyter", None)
+    tags = [t for t in cell.metadata.get("tags", []) if t not in _HIDING_TAGS]
+    if tags:
+        cell.metadata["tags"] = tags
+    else:
+        cell.metadata.pop("tags", None)
 
 
 def student_notebook(nb, name="notebook"):
