@@ -97,3 +97,11 @@ def test_bad_input_is_named():
         bf.field_filters({}, cov, np.ones((len(ch), 1)))
     with pytest.raises(InputValueError, match="s_1 has 3 samples but s_2 has 2"):
         bf.two_source_gain(np.ones(3), np.ones(2))
+
+
+def test_uncentred_correlation_is_the_cosine_and_names_bad_input():
+    s_1, s_2 = np.array([1.0, 2.0, 3.0]), np.array([1.0, 0.0, 1.0])
+    assert bf.uncentred_correlation(s_1, s_2) == pytest.approx(4 / np.sqrt(14 * 2), rel=1e-15)
+    assert bf.uncentred_correlation(s_1 + 5, s_1 + 5) == pytest.approx(1.0)
+    with pytest.raises(InputValueError, match="s_1 has 3 samples but s_2 has 4"):
+        bf.uncentred_correlation(s_1, np.ones(4))

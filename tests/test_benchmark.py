@@ -199,3 +199,26 @@ def test_time_course_correlation_does_not_depend_on_the_units():
                                              np.array([0, 0, 1.0]), wave)
     assert r == pytest.approx(r_unit, rel=1e-12) and r > 0.9
     assert metrics.time_course_correlation(0 * vectors, np.array([0]), np.ones(3), wave) == 0
+
+
+# ---------------------------------------------------------------- paired comparison, grid --
+
+def test_paired_comparison_counts_and_sign_test():
+    values = np.full((1, 10, 2), np.nan)
+    values[0, :, 0] = np.arange(10.0)
+    values[0, :, 1] = np.arange(10.0) - np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0])   # a wins 9
+    results = bm.BenchmarkResults(methods=("a", "b"), scenarios=("s",),
+                                  values={"amplitude": values}, depth=None, radiality=None,
+                                  seed=0)
+    cmp = bm.paired_comparison(results, "amplitude", "s", "a", "b")
+    assert (cmp.a_higher, cmp.b_higher, cmp.ties) == (9, 0, 1)
+    assert cmp.p_value == pytest.approx(2 / 2 ** 9)                    # two-sided, 9 untied
+    assert "a higher in 9, b in 0 of 10 cases" in str(cmp)
+
+
+def test_grid_spacing_is_the_median_edge_length():
+    src = [dict(np=4, nuse=4, vertno=np.arange(4), use_tris=np.array([[0, 1, 2], [1, 2, 3]]))]
+    positions = np.array([[0, 0, 0], [1, 0, 0], [0, 2, 0], [1, 2, 0]], float)
+    graph = design.mesh_graph(src, positions)
+    lengths = [1.0, 2.0, np.sqrt(5.0), 2.0, 1.0]                       # 5 distinct edges
+    assert bm.grid_spacing(graph) == pytest.approx(np.median(lengths))

@@ -111,6 +111,18 @@ def test_mne_group_rule_stops_where_the_data_term_counts_one_third():
     assert sol.converged and relative_error(ratio, np.full_like(ratio, 3.0)) < 1e-8
 
 
+def test_mne_group_rule_is_the_marginal_likelihood_with_noise_three_alpha():
+    """3 Sigma_b = L (3 Gamma) L^T + 3 alpha I: MNE's grouped fixed point is a stationary point
+    of the marginal likelihood with variances 3 gamma and noise 3 alpha, same posterior mean."""
+    b, L, _ = problem(n_orient=3)
+    sol = gm.gamma_map_solver(b, L, 0.05, 3, update_mode=1, tol=1e-10)
+    on = sol.active
+    ratio = data_over_model(b, L[:, on], 3 * sol.gammas[on], 3 * 0.05, 3)
+    assert relative_error(ratio, np.ones_like(ratio)) < 1e-8
+    assert relative_error(gm.posterior_mean(b, L[:, on], 3 * sol.gammas[on], 0.15),
+                          gm.posterior_mean(b, L[:, on], sol.gammas[on], 0.05)) < 1e-12
+
+
 def test_recovers_the_simulated_support():
     """Three true sources keep their variance; every other one falls below 1e-3 of the
     largest (and keeps falling: at tol 1e-6 the solver stops before pruning them all)."""

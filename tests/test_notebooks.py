@@ -7,6 +7,8 @@ the Colab cell is the first code cell (a no-op outside Colab), and no progress-b
 stored. Running it twice changes nothing.
 """
 
+import os
+import re
 import subprocess
 import sys
 import types
@@ -190,3 +192,27 @@ def test_committed_chapter_is_normalised(path):
 def test_chapter_markdown_renders_alike_in_jupyterlab_and_the_book(path):
     problems = notebooks.myst_portability_problems(nbformat.read(path, as_version=4))
     assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+_DRAWS = re.compile(r"plt\.show\(\)|\bmt\.viz\.plot_")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_committed_figures_are_in_the_outputs(path):
+    """The book shows committed outputs: a cell that draws (``plt.show()``, ``mt.viz.plot_*``)
+    holds its PNG. (A chapter executed under MPLBACKEND=Agg once lost all its figures.) Widget
+    cells draw on demand and are exempt."""
+    nb = nbformat.read(path, as_version=4)
+    missing = [index for index, cell in enumerate(nb.cells)
+               if cell.cell_type == "code" and _DRAWS.search(cell.source)
+               and "ipywidgets" not in cell.source
+               and not any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))]
+    assert not missing, (f"{path.name}: cells {missing} draw a figure but hold no PNG: run "
+                         f"`python -m minnorm_teach execute course/{path.name}`")
+
+
+def test_execute_draws_inline_whatever_mplbackend_says(monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    with notebooks._inline_figures():
+        assert "MPLBACKEND" not in os.environ      # the kernel inherits this environment
+    assert os.environ["MPLBACKEND"] == "Agg"

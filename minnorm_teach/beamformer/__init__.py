@@ -9,7 +9,13 @@ The MNE mirrors have the names, arguments and defaults of ``mne.beamformer``.
 """
 
 from .apply import apply_lcmv, apply_lcmv_cov, apply_lcmv_epochs, apply_lcmv_raw
-from .cancellation import field_filters, patch_field, remove_field, two_source_gain
+from .cancellation import (
+    field_filters,
+    patch_field,
+    remove_field,
+    two_source_gain,
+    uncentred_correlation,
+)
 from .filters import (
     INVERSIONS,
     PICK_ORIS,
@@ -39,5 +45,5 @@ __all__ = ["INVERSIONS", "PICK_ORIS", "WEIGHT_NORMS", "LCMVKernel", "invert_bloc
            "nai_noise_level", "normalise_filters", "reduce_block_rank", "source_power",
            "LCMV", "make_lcmv", "data_covariance", "apply_lcmv", "apply_lcmv_epochs",
            "apply_lcmv_raw", "apply_lcmv_cov", "field_filters", "patch_field", "remove_field",
-           "two_source_gain", "source_positions", "hemisphere_peaks", "nearest_source",
-           "peak_distance_mm", "sources_near"]
+           "two_source_gain", "uncentred_correlation", "source_positions", "hemisphere_peaks",
+           "nearest_source", "peak_distance_mm", "sources_near"]

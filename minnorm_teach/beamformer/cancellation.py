@@ -28,7 +28,8 @@ from ..validation.errors import shown
 from .filters import lcmv_kernel
 from .lcmv import LCMV
 
-__all__ = ["two_source_gain", "patch_field", "remove_field", "field_filters"]
+__all__ = ["two_source_gain", "patch_field", "remove_field", "field_filters",
+           "uncentred_correlation"]
 
 _FIXED_ORI = mne.io.constants.FIFF.FIFFV_MNE_FIXED_ORI
 
@@ -140,3 +141,15 @@ def field_filters(filters, data_cov, fields, *, reg=0.05):
     kernel = lcmv_kernel(filters.W @ fields, (C_b + C_b.T) / 2, 1, reg=reg, rank=filters.rank,
                          weight_norm=None)
     return kernel.K @ filters.W
+
+
+def uncentred_correlation(s_1, s_2):
+    """rho = S_12 / sqrt(S_11 S_22), S_ij = mean_t s_i(t) s_j(t): the cosine of two time courses.
+
+    The correlation that cancellation depends on (means kept, as in the data covariance of
+    ``mne.compute_covariance``), not Pearson's (means removed).
+    """
+    s_1 = validation.as_real_array(s_1, "s_1", ndim=1, shape_text="(n_times,)")
+    s_2 = validation.as_real_array(s_2, "s_2", ndim=1, shape_text="(n_times,)")
+    validation.check_rows_match("s_1", len(s_1), "samples", "s_2", len(s_2), "samples")
+    return float(s_1 @ s_2 / np.sqrt((s_1 @ s_1) * (s_2 @ s_2)))

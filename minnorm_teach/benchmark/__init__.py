@@ -15,7 +15,7 @@ data; no layer imports it), like ``datasets``:
 ``load_benchmark()`` is what chapter 14 reads; ``python -m minnorm_teach build`` builds it.
 """
 
-from .design import PATCH_RADIUS, SCENARIOS, TIMES, Scenario
+from .design import PATCH_RADIUS, SCENARIOS, TIMES, Scenario, grid_spacing, mesh_graph
 from .methods import AMPERE_METRES, METHODS, PARAMETERS, Solvers, estimate, prepare
 from .metrics import (
     centre_of_mass_error,
@@ -29,9 +29,11 @@ from .results import (
     BENCHMARK_VERSION,
     SPACING,
     BenchmarkResults,
+    PairedComparison,
     benchmark_folder,
     format_table,
     load_benchmark,
+    paired_comparison,
     ranking,
     run_benchmark,
     solvers_for,
@@ -50,10 +52,11 @@ from .run import (
     simulate,
 )
 
-__all__ = ["PATCH_RADIUS", "SCENARIOS", "TIMES", "Scenario", "AMPERE_METRES", "METHODS",
-           "PARAMETERS", "Solvers", "estimate", "prepare", "centre_of_mass_error", "distances",
-           "earth_movers_distance", "false_positive_share", "peak_localisation_error",
-           "spatial_dispersion", "BENCHMARK_VERSION", "SPACING", "BenchmarkResults",
-           "benchmark_folder", "load_benchmark", "run_benchmark", "solvers_for", "sphere_of",
-           "format_table", "ranking", "METRIC_LABELS", "METRICS", "N_DRAWS", "Case",
+__all__ = ["PATCH_RADIUS", "SCENARIOS", "mesh_graph", "TIMES", "Scenario", "AMPERE_METRES",
+           "METHODS", "PARAMETERS", "Solvers", "estimate", "prepare", "centre_of_mass_error",
+           "distances", "earth_movers_distance", "false_positive_share",
+           "peak_localisation_error", "spatial_dispersion", "BENCHMARK_VERSION", "SPACING",
+           "BenchmarkResults", "benchmark_folder", "load_benchmark", "run_benchmark",
+           "solvers_for", "sphere_of", "format_table", "ranking", "PairedComparison",
+           "paired_comparison", "grid_spacing", "METRIC_LABELS", "METRICS", "N_DRAWS", "Case",
            "amplitude_map", "mne_twins", "run_case", "score", "seeds_of", "simulate"]

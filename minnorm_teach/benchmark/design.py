@@ -9,10 +9,11 @@ course dataset. The design is *paired*: the same seed locations serve every one-
 and the same pairs every two-patch scenario, so differences between scenarios come from the
 factor that changes (SNR, nave, correlation), not from where the sources happened to fall.
 
-Geometry of a patch (for the figures): ``depth`` = distance below the brain sphere's surface
-(the inner shell of the spherical conductor, mm) and ``radiality`` = |cos| of the angle
-between the patch's summed normal and the radius from the sphere's centre (1: radial, which
-MEG cannot see in a sphere; 0: tangential).
+Geometry of a patch (for the figures): ``depth`` = distance below the inner sphere of the head
+model (the innermost shell of the spherical conductor, not the cortical surface; m) and
+``radiality`` = |cos| of the angle between the patch's summed normal and the radius from the
+sphere's centre (1: radial, which MEG cannot see in a sphere; 0: tangential; MEG sees the
+tangential part sqrt(1 - cos^2) of the moment).
 """
 
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import dijkstra
 
 __all__ = ["Scenario", "SCENARIOS", "PATCH_RADIUS", "TIMES", "Patch", "Draw", "mesh_graph",
-           "grow_patch", "time_courses", "draw_seeds", "make_draw"]
+           "grow_patch", "grid_spacing", "time_courses", "draw_seeds", "make_draw"]
 
 PATCH_RADIUS = 0.010                      # m, geodesic radius of a patch on the source mesh
 TIMES = np.arange(61) / 200.0             # s: 0..300 ms at 200 Hz, the course's sampling
@@ -54,7 +55,7 @@ class Patch:
     """Locations (rows of the source space) of one patch and its geometry."""
 
     rows: np.ndarray           # (n,) location indices, left hemisphere first
-    depth: float               # m below the brain sphere's surface (of the seed)
+    depth: float               # m below the head model's inner sphere (of the seed)
     radiality: float           # |cos(summed normal, radius)|
 
 
@@ -83,6 +84,14 @@ def mesh_graph(src, positions):
     n = len(positions)
     graph = coo_matrix((length, (rows, cols)), shape=(n, n)).tocsr()
     return graph.maximum(graph.T)
+
+
+def grid_spacing(graph):
+    """Median length (m) of the source mesh's edges: the step of every distance on the grid.
+
+    A peak localisation error is 0 or at least about this long (``graph``: :func:`mesh_graph`).
+    """
+    return float(np.median(graph.data))
 
 
 def grow_patch(graph, seed, radius=PATCH_RADIUS):

@@ -47,8 +47,9 @@ PARAMETERS = {
                f"tstep {TF_TSTEP} (MNE's example), loose 0.2, depth 0.8",
     "LCMV": "reg 0.05, unit-noise-gain-invariant, free orientation (MNE's defaults); data "
             "covariance of the single trials, 0-300 ms",
-    "γ-MAP": "α = 1/nave (the noise variance of the whitened average), loose 0.2, depth 0.8, "
-             "MNE's defaults (tol 1e-6)",
+    "γ-MAP": "α = 1/nave (the noise variance of the whitened average), which MNE's grouped "
+             "update turns into an effective noise variance of 3/nave (chapter 15, section 8); "
+             "loose 0.2, depth 0.8, MNE's defaults (tol 1e-6)",
 }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import mne
 import numpy as np
+from scipy import stats
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
@@ -22,7 +23,7 @@ from .run import METRICS, N_DRAWS, run_case
 
 __all__ = ["BENCHMARK_VERSION", "SPACING", "BenchmarkResults", "run_benchmark",
            "benchmark_folder", "load_benchmark", "solvers_for", "sphere_of", "format_table",
-           "ranking"]
+           "ranking", "PairedComparison", "paired_comparison"]
 
 BENCHMARK_VERSION = 2
 SPACING = "ico3"
@@ -165,3 +166,31 @@ def ranking(results, metric, scenario, *, best="low"):
     medians = [(m, results.quartiles(metric, scenario, m)[1]) for m in results.methods]
     medians = [(m, v) for m, v in medians if np.isfinite(v)]
     return sorted(medians, key=lambda mv: mv[1] if best == "low" else -mv[1])
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Method a against method b on the same cases: who is higher, and a sign test."""
+
+    a: str
+    b: str
+    a_higher: int              # cases where a's value exceeds b's
+    b_higher: int
+    ties: int
+    p_value: float             # two-sided sign test on the untied cases (1.0 if all tie)
+
+    def __str__(self):
+        return (f"{self.a} higher in {self.a_higher}, {self.b} in {self.b_higher} of "
+                f"{self.a_higher + self.b_higher + self.ties} cases (sign test p = "
+                f"{self.p_value:.2g})")
+
+
+def paired_comparison(results, metric, scenario, a, b):
+    """Sign test of a against b over the cases of ``scenario`` (the design is paired: case d
+    of both methods is the same simulated data). Cases where either is NaN are left out."""
+    x, y = results.metric(metric, scenario, a), results.metric(metric, scenario, b)
+    keep = np.isfinite(x) & np.isfinite(y)
+    up, down = int(np.sum(x[keep] > y[keep])), int(np.sum(x[keep] < y[keep]))
+    p = stats.binomtest(up, up + down).pvalue if up + down else 1.0
+    return PairedComparison(a=a, b=b, a_higher=up, b_higher=down,
+                            ties=int(keep.sum()) - up - down, p_value=float(p))

@@ -14,24 +14,29 @@ from minnorm_teach.operator import make_inverse_operator
 
 
 def peak_shifts_mm(data, depth, sources, lambda2=1.0 / 9.0):
-    """How far (mm) the PSF peak of each unit normal source in ``sources`` lies further from
-    the sphere's centre than the source (> 0: outward), MNE estimate, loose 0.2."""
+    """Depth shift (mm) of the PSF peak of each unit normal source in ``sources``: the source's
+    distance from the sphere's centre minus the peak's (< 0: outward, towards the sensors, the
+    sign of chapter 09), MNE estimate, loose 0.2."""
     inv = make_inverse_operator(data.info, data.fwd, data.noise_cov, loose=0.2,
                                 depth=depth if depth else None)
     K = noise_norm.prepare_kernel(inv, lambda2, "MNE", 1).K
     psf = kernel.combine_xyz(K @ lead_field.normal_component(inv.L.T).T[:, sources])
     rr = np.concatenate([s["rr"][s["vertno"]] for s in data.fwd["src"]])
     eccentricity = np.linalg.norm(rr - data.sphere["r0"], axis=1)
-    return (eccentricity[psf.argmax(axis=0)] - eccentricity[sources]) * 1e3
+    return (eccentricity[sources] - eccentricity[psf.argmax(axis=0)]) * 1e3
+
+
+ABOUT_ZERO_MM = 3.0   # a mean shift within 3 mm of zero is "about zero" (sampling noise)
 
 
 def depth_effect(depth, *, data, sources):
-    """Mean outward shift of the PSF peaks at the chosen depth exponent."""
+    """Mean depth shift of the PSF peaks at the chosen depth exponent."""
     shift = peak_shifts_mm(data, depth, sources)
-    option = "outward" if shift.mean() > 0 else "inward"
+    where = "outward" if shift.mean() < 0 else "inward"
+    option = "about zero" if abs(shift.mean()) < ABOUT_ZERO_MM else where
     return Outcome(option, f"with depth {depth:g} the peaks moved {abs(shift.mean()):.2g} mm "
-                           f"{option} on average; {np.mean(shift < -10):.0%} of them more than "
-                           f"10 mm inward, {np.mean(shift > 10):.0%} more than 10 mm outward")
+                           f"{where} on average; {np.mean(shift > 10):.0%} of them more than "
+                           f"10 mm inward, {np.mean(shift < -10):.0%} more than 10 mm outward")
 
 
 def limit_line(w, limit):
@@ -65,7 +70,7 @@ EXERCISES = [
                   "w_lim; positions in the log line count from 1"),
     Decision("ex-06-depth", "Choose the depth exponent",
              choice="depth, a number from 0 to 2", valid=number_between(0.0, 2.0),
-             options=("outward", "inward"), outcome=depth_effect, default=0.8,
+             options=("outward", "about zero", "inward"), outcome=depth_effect, default=0.8,
              hint="the depth prior gives a location the variance (1 / ||L_k||^2)^depth: at "
                   "depth 1 a deep source costs as little as a superficial one"),
     Derivation("ex-06-trace", "The trace scale", signature="trace_scale(L_tilde0, rank)",

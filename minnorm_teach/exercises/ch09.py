@@ -60,12 +60,19 @@ def mean_depth_shift(depth_exponent, *, data, depth, lambda2=1.0 / 9.0):
     return float(np.mean(peak_depth_shift(resmat, depth)))
 
 
+ABOUT_ZERO = 3e-3   # m: a mean shift within 3 mm of zero is "about zero" (sampling noise)
+
+
 def depth_weighting_effect(depth_exponent, *, data, depth):
     """Where the minimum norm's PSF peaks go, on average, with this depth weighting."""
     shift = mean_depth_shift(depth_exponent, data=data, depth=depth)
-    option = "outwards" if shift < 0 else "inwards"
+    if abs(shift) < ABOUT_ZERO:
+        option = "about zero"
+    else:
+        option = "outwards" if shift < 0 else "inwards"
+    where = "outwards" if shift < 0 else "inwards"
     return Outcome(option, f"with depth = {depth_exponent:g} the PSF peaks of the minimum "
-                           f"norm sit {abs(1e3 * shift):.2g} mm {option} on average")
+                           f"norm sit {abs(1e3 * shift):.2g} mm {where} on average")
 
 
 EXERCISES = [
@@ -81,7 +88,7 @@ EXERCISES = [
                              "absolute value"),
     Decision("ex-09-depth", "Choose the depth weighting",
              choice="depth, a number from 0 to 1.5 (0: no depth weighting)",
-             valid=number_between(0, 1.5), options=("outwards", "inwards"),
+             valid=number_between(0, 1.5), options=("outwards", "about zero", "inwards"),
              outcome=depth_weighting_effect, default=0.8,
              hint="depth weighting raises the prior variance of the sources the sensors see "
                   "badly; how far does an exponent of that size go?"),

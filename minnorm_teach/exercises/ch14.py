@@ -81,7 +81,7 @@ EXERCISES = [
              choice="a method name, one of " + ", ".join(repr(m) for m in METHOD_NAMES),
              valid=valid_method, options=("drops", "rises", "unchanged"),
              outcome=correlation_effect, default="dSPM",
-             hint="a method that estimates each location from the data covariance sees two "
-                  "correlated sources as one signal; a method whose kernel is fixed does not "
-                  "look at the covariance at all"),
+             hint="ask what the method's estimate is built from: the lead field and the noise "
+                  "covariance only, or also the measured data; then ask what two sources moving "
+                  "together could change in each of those ingredients"),
 ]

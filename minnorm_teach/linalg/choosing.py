@@ -16,7 +16,7 @@ from scipy.optimize import brentq
 
 from .. import validation
 from ..validation.errors import shown
-from .generalized import _as_eps, _as_lead_field
+from .generalized import _as_eps, _as_lead_field, _as_noise_cov
 from .tikhonov import _checked, _norms, filter_factors
 
 __all__ = ["LCurve", "GCV", "l_curve", "discrepancy_principle", "gcv", "lambda2_from_snr",
@@ -203,11 +203,7 @@ def lambda2_from_fieldtrip_unwhitened(lam, L, C):
     lam^2 tr(L L^T) / tr(C), MNE's lambda2 tr(L_w L_w^T) / M. The factor is 1 for a white C.
     """
     L = _as_lead_field(L)
-    C = _as_lead_field(C, name="C")
-    n_channels = L.shape[0]
-    if C.shape != (n_channels, n_channels):
-        raise ValueError(f"C must be ({n_channels}, {n_channels}) like the rows of L, but it "
-                         f"has shape {C.shape}")
+    C = _as_noise_cov(C, L.shape[0])
     G = L @ L.T
     white_trace = np.trace(np.linalg.solve(C, G))          # tr(C^-1 G) = tr(W G W^T)
-    return float(lam) ** 2 * n_channels * np.trace(G) / (np.trace(C) * white_trace)
+    return float(lam) ** 2 * L.shape[0] * np.trace(G) / (np.trace(C) * white_trace)

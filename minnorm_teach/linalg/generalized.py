@@ -22,6 +22,15 @@ def _as_lead_field(L, name="L"):
     return validation.check_finite(L, name, labels=("row", "column"))
 
 
+def _as_noise_cov(C, n_channels, name="C"):
+    """A real, finite (n_channels, n_channels) covariance, the rows of L on both sides."""
+    C = _as_lead_field(C, name=name)
+    if C.shape != (n_channels, n_channels):
+        raise ValueError(f"{name} must be ({n_channels}, {n_channels}) like the rows of L, but "
+                         f"it has shape {C.shape}")
+    return C
+
+
 def _as_data(b, n_channels, name="b", *, n_sources=None, L_name="L"):
     """b (n_channels,) or (n_channels, n_times), real and finite, against L's rows."""
     b = validation.as_real_array(b, name, ndim=(1, 2), shape_text="(n_channels, n_times)")

@@ -16,7 +16,7 @@ MNE's ``lambda2``.
 import numpy as np
 
 from .. import validation
-from .generalized import _as_data, _as_eps, _as_lead_field
+from .generalized import _as_data, _as_eps, _as_lead_field, _as_noise_cov
 from .svd import _as_svd
 
 __all__ = ["tikhonov_kernel", "filter_factors", "regularised_inverse", "svd_kernel",
@@ -147,11 +147,7 @@ def fieldtrip_kernel(L, C, lam):
     See :func:`minnorm_teach.linalg.lambda2_from_fieldtrip` for the MNE equivalents.
     """
     L = _as_lead_field(L)
-    C = _as_lead_field(C, name="C")
-    n_channels = L.shape[0]
-    if C.shape != (n_channels, n_channels):
-        raise ValueError(f"C must be ({n_channels}, {n_channels}) like the rows of L, but it "
-                         f"has shape {C.shape}")
+    C = _as_noise_cov(C, L.shape[0])
     lam = float(lam)
     if not np.isfinite(lam) or lam <= 0:
         raise ValueError(f"FieldTrip lambda must be finite and > 0, but got {lam}")

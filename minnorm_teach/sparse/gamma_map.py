@@ -40,7 +40,12 @@ update_mode=1 this moves the fixed point to mean_t ||a_g||^2 = 3 tr(L_g^T Sigma_
 the stationary point of tr(Sigma_b^{-1} C_b) / 3 + log det Sigma_b; for update_mode=2,
 sum_k rms(a_k) / 3 over the group's components replaces the bound's sqrt(sum_k rms(a_k)^2),
 and the cost can rise (it does on the course data). We follow MNE (the
-twin test needs it); :func:`gradient` measures the difference.
+twin test needs it); :func:`gradient` measures the difference. The update_mode=1 fixed point is
+nevertheless a marginal-likelihood one for another noise variance: tr((3 Sigma_b)^{-1} C_b) +
+log det(3 Sigma_b) = tr(Sigma_b^{-1} C_b) / 3 + log det Sigma_b + const and 3 Sigma_b =
+L (3 Gamma) L^T + 3 alpha I, so MNE's grouped fixed points are those of γ-MAP with noise
+variance 3 alpha and variances 3 gamma (same posterior mean): with groups, ``alpha`` acts as
+3 alpha.
 
 MNE-Python: ``mne.inverse_sparse.gamma_map`` (``_gamma_map_opt``), which scales b by
 sqrt(||b b^T||_F) and L by ||L||_inf before iterating; here the iteration runs in the units

@@ -33,7 +33,7 @@ __all__ = ["CHAPTERS", "BuildResult", "BookError", "build", "toc_files", "check_
 CHAPTERS = ("00_how_to_use", "01_forward_model", "02_generalized_inverse", "03_tikhonov",
             "04_svd_kernel", "05_whitening", "06_source_priors", "07_applying_inverse",
             "08_noise_normalisation", "09_resolution", "10_mxne", "11_irmxne", "12_tf_mxne",
-            "14_choosing_a_method", "15_lcmv_gamma_map")
+            "13_real_data", "14_choosing_a_method", "15_lcmv_gamma_map")
 
 # MathJax 3.2.2 as packaged on PyPI (Apache-2.0, its LICENSE is copied beside it).
 MATHJAX_DISTRIBUTION = "django-static-mathjax"

@@ -18,7 +18,9 @@
 ``execute`` runs a normalised notebook top to bottom in a fresh kernel and writes it back.
 """
 
+import contextlib
 import copy
+import os
 import re
 import time
 from pathlib import Path
@@ -186,10 +188,23 @@ def is_normalised(path, install_url):
     return path.read_text() == _text(normalise(read_notebook(path), path.name, install_url))
 
 
+@contextlib.contextmanager
+def _inline_figures():
+    """The kernel draws inline (PNG outputs for the book) even when the shell that runs
+    ``execute`` sets MPLBACKEND (e.g. Agg for headless tests), which would drop every figure."""
+    saved = os.environ.pop("MPLBACKEND", None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            os.environ["MPLBACKEND"] = saved
+
+
 def execute_notebook(path, install_url, timeout=600):
     """Normalise, then run the notebook top to bottom in a fresh kernel; write it back.
 
     Nothing is written when a cell fails: NotebookError names the cell and the error.
+    Figures are drawn inline whatever MPLBACKEND says (:func:`_inline_figures`).
     Returns the run time in seconds.
     """
     from nbclient import NotebookClient
@@ -202,7 +217,8 @@ def execute_notebook(path, install_url, timeout=600):
                             store_widget_state=False)
     start = time.perf_counter()
     try:
-        client.execute()
+        with _inline_figures():
+            client.execute()
     except CellExecutionError as err:
         failed = next((c.source.strip().splitlines()[0] for c in nb.cells
                        if c.cell_type == "code" and c.source.strip() and any(

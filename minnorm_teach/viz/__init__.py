@@ -64,3 +64,7 @@ __all__ += ["plot_benchmark", "plot_against_depth", "plot_against_snr"]
 from .beamformer import plot_estimates, plot_variance_cost  # noqa: E402  (chapter 15)
 
 __all__ += ["plot_estimates", "plot_variance_cost"]
+
+from .realdata import plot_channel_noise, plot_coreg_fit, plot_whitened_gfp  # noqa: E402  (ch. 13)
+
+__all__ += ["plot_coreg_fit", "plot_channel_noise", "plot_whitened_gfp"]

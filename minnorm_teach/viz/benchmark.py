@@ -46,7 +46,7 @@ def plot_against_depth(results, metric, scenario, methods, *, label, ax=None):
         values = results.values[metric][s, :, results.methods.index(method)]
         ax.plot(depth, values, "osD^v"[k % 5], label=method, markersize=5,
                 fillstyle="none" if k % 2 else "full")
-    ax.set_xlabel("depth of the patch below the brain surface (mm)")
+    ax.set_xlabel("depth of the patch below the inner sphere of the head model (mm)")
     ax.set_ylabel(label)
     ax.set_title(scenario, fontsize=FONT_SIZE)
     ax.grid(True, alpha=0.3)
