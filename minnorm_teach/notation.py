@@ -78,6 +78,28 @@ NOTATION = (
     Symbol(r"N_\mathrm{ave}", "number of averaged trials", "scalar", "1", "nave", "evoked.nave"),
     Symbol(r"\alpha", "sparse regularisation in data units (MNE's mirror takes a percentage "
            "of alpha_max)", "scalar", "whitened data units", "alpha", "alpha (percent)"),
+    Symbol(r"\tilde{\mathbf{b}}", "whitened data W b of the sparse solvers (W: the rank rows "
+           "of one trial's whitener, so an average of N_ave trials has noise variance 1/N_ave)",
+           "(n_white, n_times)", "1", "b_tilde", "M (whitened, in mixed_norm)"),
+    Symbol(r"\tilde{\mathbf{j}}", "sources of the whitened, weighted problem b~ = L~ j~ + noise; "
+           "amplitudes j = R^{1/2} j~ (chapters 10-12, with the sparse solvers' prior R)",
+           "(n_dipoles, n_times)", "whitened units", "j_tilde", "X (in mxne_optim)"),
+    Symbol(r"\tilde{\mathbf{e}}", "residual of the whitened problem, b~ - L~ j~",
+           "(n_white, n_times)", "1", "e_tilde", "R (in mxne_optim)"),
+    Symbol(r"\alpha_\max", "smallest alpha whose sparse estimate is empty, ||L~^T b~||_{2,inf} "
+           "for MxNE", "scalar", "whitened data units", "a_max", "alpha_max (x 0.01)"),
+    Symbol(r"\mathcal{F}_\alpha, \mathcal{D}", "primal objective of a sparse problem and its "
+           "Fenchel dual; the duality gap F - D bounds the distance to the optimum", "scalar",
+           "whitened units²", "primal, dual", "p_obj, d_obj"),
+    Symbol(r"\boldsymbol{\Theta}", "dual variable of the sparse problems (a rescaled residual)",
+           "(n_white, n_times)", "1", "theta", "—"),
+    Symbol(r"d_k", "debiasing scale of location k (>= 1), refitted on the active set",
+           "(n_active,)", "1", "d", "bias (compute_bias)"),
+    Symbol(r"w_k, u", "irMxNE weights 2 (u ||j~_k||)^{1/2} and the amplitude unit u of the L0.5 "
+           "penalty (MNE: alpha_max / 100)", "(n_dipoles,), scalar", "1, whitened units",
+           "w, unit", "weights, alpha_max (x 0.01)"),
+    Symbol(r"\sigma", "noise standard deviation of the whitened data assumed by SURE", "scalar",
+           "1", "sigma", "sigma (1 in _compute_mxne_sure)"),
     Symbol(r"\boldsymbol{\Phi}", "STFT (Gabor) tight-frame dictionary of TF-MxNE",
            "(n_times, n_coefs)", "1", "Phi", "_Phi / stft"),
     Symbol(r"\mathbf{Z}", "time-frequency coefficients of the sources: j = Z Phi^H",
@@ -101,6 +123,10 @@ NOTATION = (
     Symbol(r"\alpha\ (\gamma\text{-MAP})", "γ-MAP's noise variance of the whitened data "
            "(about 1/N_ave for an average); not MxNE's penalty", "scalar",
            "1 (whitened variance)", "alpha (gamma_map)", "alpha (gamma_map)"),
+    Symbol(r"\rho, \alpha_s, \alpha_t", "TF-MxNE's l1_ratio and the split alpha_s = (1 - rho) "
+           "alpha, alpha_t = rho alpha of its space and time penalties", "scalars",
+           "1, whitened data units", "l1_ratio, alpha_space, alpha_time",
+           "l1_ratio, alpha_space, alpha_time"),
 )
 
 

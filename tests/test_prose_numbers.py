@@ -49,8 +49,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # chapter -> what it quotes without producing it (issue 13); remove a chapter when it passes
 XFAIL = {
-    "10_mxne.ipynb": "35 nAm (a scalar sum of vertex moments)",
-    "11_irmxne.ipynb": "35 nAm",
 }
 
 UNITS = (r"mm|cm|µm|um|ms|s|min|Hz|kHz|nAm|nA·m|µAm|pAm|Am|A·m|fT/cm|fT|pT|nT|T/m|T|µV|uV|mV|V|"

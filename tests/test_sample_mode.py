@@ -21,9 +21,6 @@ CHAPTERS = sorted((ROOT / "course").glob("[0-9][0-9]_*.ipynb"))
 # Chapters that fail in sample mode today, with their first error. Later rounds fix the chapters
 # and shrink this list; a chapter that starts passing shows as XPASS (strict=False).
 XFAIL = {
-    "10_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
-    "11_irmxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
-    "12_tf_mxne": "AttributeError: 'NoneType' object has no attribute 'patches'",
 }
 
 

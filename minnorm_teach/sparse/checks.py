@@ -9,7 +9,9 @@ import numpy as np
 
 from .. import validation
 
-__all__ = ["check_problem", "check_settings", "check_inner", "check_gram_size", "BCD_MAX_SOURCES"]
+__all__ = ["check_problem", "check_settings", "check_inner", "check_gram_size", "BCD_MAX_SOURCES",
+           "check_mirror_alpha", "check_solver_name", "check_time_pca", "check_sure_grid",
+           "check_random"]
 
 
 def check_problem(b, L, n_orient):
@@ -51,3 +53,53 @@ def check_gram_size(L):
             f"block coordinate descent works with the Gram matrix of L's columns and takes at "
             f"most {BCD_MAX_SOURCES} of them, got {L.shape[1]}: solve on a working set "
             f"(active_set_size=10) or use solver='fista'", argument="L")
+
+
+# --- the mirrors' options that main's validation does not know (alpha="sure", solver, ...) ---
+
+def check_mirror_alpha(alpha, n_mxne_iter):
+    """``mixed_norm``'s alpha: "sure" (MxNE only) or a percentage in (0, 100) -> str | float."""
+    if isinstance(alpha, str):
+        if alpha != "sure":
+            raise validation.refuse("alpha", "'sure' or a number in (0, 100) (percent of "
+                                             "alpha_max)", alpha)
+        if n_mxne_iter > 1:
+            raise validation.refuse("alpha", "a number in (0, 100) when n_mxne_iter > 1",
+                                    alpha, "alpha='sure' is implemented for MxNE "
+                                           "(n_mxne_iter=1) only in this course")
+        return alpha
+    return validation.check_alpha_percent(alpha)
+
+
+def check_solver_name(solver):
+    """``solver``: "auto", "cd" or "bcd" (all run block coordinate descent here)."""
+    return validation.check_option(solver, "solver", ("auto", "cd", "bcd"))
+
+
+def check_time_pca(time_pca):
+    """``time_pca``: True, False or a positive int (the number of components kept)."""
+    if isinstance(time_pca, bool | np.bool_):
+        return bool(time_pca)
+    return validation.check_int(time_pca, "time_pca", low=1,
+                                hint="True, False or the number of components to keep")
+
+
+def check_sure_grid(sure_alpha_grid, alpha):
+    """``sure_alpha_grid``: "auto" or percentages of alpha_max in (0, 100] (alpha="sure")."""
+    if isinstance(sure_alpha_grid, str):
+        return validation.check_option(sure_alpha_grid, "sure_alpha_grid", ("auto",))
+    grid = validation.as_real_array(sure_alpha_grid, "sure_alpha_grid", ndim=1,
+                                    shape_text="(n_alphas,)")
+    if grid.size == 0 or np.any(~np.isfinite(grid) | (grid <= 0) | (grid > 100)):
+        raise validation.refuse("sure_alpha_grid", "percentages of alpha_max in (0, 100]",
+                                validation.describe(grid))
+    if alpha != "sure":
+        raise validation.refuse("alpha", "'sure' when sure_alpha_grid is given", alpha)
+    return grid
+
+
+def check_random(rng, random_state):
+    """MNE's rng / legacy random_state pair: at most one of them may be given."""
+    if rng is not None and random_state is not None:
+        raise validation.InputTypeError("give only one of rng or random_state (random_state "
+                                        "is MNE's legacy name)", argument="random_state")

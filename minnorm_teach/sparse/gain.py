@@ -141,11 +141,12 @@ def location_weights(weights, weights_min, src):
 
 
 def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, weights=None,
-                        weights_min=0.0, use_cps=True):
+                        weights_min=0.0, use_cps=True, rank=None, pca=True):
     """L_tilde = W L diag(sqrt(R)) of MNE's sparse solvers (see the module docstring).
 
     1. loose, the channels, L in the problem's coordinates (float32 along the normal if fixed)
-    2. W = the pca whitener of the noise covariance (n_nzero rows); L_w = W L
+    2. W = the whitener of the noise covariance (``pca``: its n_nzero rows only; ``rank``: as
+       in :func:`minnorm_teach.whitening.make_whitener`); L_w = W L
     3. R0 = depth_sparse(L_w) * orient_prior(loose); c = n_nzero / ||L_w diag(sqrt(R0))||_F^2
     4. L_tilde = L_w diag(sqrt(c R0)), source weighting sqrt(c R0)
     5. weights: columns and source weighting times w / max(w); drop w <= weights_min
@@ -153,6 +154,8 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
     Inside the sparse solvers ``L`` is always this L_tilde (``SparseGain.L``) and ``b`` the
     whitened data ``SparseGain.W @ data``. ``use_cps``: see :func:`oriented_lead_field`.
     The compensation grade of ``info`` (CTF/4D) must be the forward's, as MNE checks.
+    ``pca=False`` keeps n_channels rows (zero rows for the discarded components): the same
+    problem in a larger space, as MNE's ``tf_mixed_norm(pca=False)``.
     """
     validation.check_forward(forward, "forward")
     validation.check_instance(info, "info", "Info")
@@ -160,13 +163,15 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
     depth = validation.check_depth(depth, kind="sparse", supported=SPARSE_DEPTH).exp
     weights_min = validation.check_real(weights_min, "weights_min", low=0)
     use_cps = validation.check_bool(use_cps, "use_cps")
+    pca = validation.check_bool(pca, "pca")
     loose = sparse_loose(loose, forward)                                     # 1.
     check_compensation(compensation_grade(forward["info"]), info)
     ch_names = sparse_channels(info, forward, noise_cov)
     rows = [forward["sol"]["row_names"].index(c) for c in ch_names]
     L, n_orient = oriented_lead_field(forward, loose, use_cps=use_cps)
     lead_field = L[rows]
-    W = whitening.make_whitener(noise_cov, info, ch_names, pca=True).W       # 2.
+    whitener = whitening.make_whitener(noise_cov, info, ch_names, rank=rank, pca=pca)  # 2.
+    W, n_nzero = whitener.W, sum(whitener.rank.values())
     L_w = W @ lead_field
     R0 = np.ones(L_w.shape[1])                                               # 3.
     if depth:
@@ -174,7 +179,7 @@ def prepare_sparse_gain(forward, info, noise_cov, *, loose="auto", depth=0.8, we
                                  n_orient=n_orient)
     if n_orient == 3:
         R0 *= priors.orient_prior(L_w.shape[1] // 3, loose)
-    c = priors.trace_scale(L_w * np.sqrt(R0), W.shape[0])
+    c = priors.trace_scale(L_w * np.sqrt(R0), n_nzero)
     source_weighting = np.sqrt(c * R0)                                       # 4.
     L_tilde, mask = L_w * source_weighting, None
     if weights is not None:                                                  # 5.

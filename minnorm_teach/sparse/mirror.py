@@ -10,18 +10,74 @@ alpha_max = ||L^T b||_{2,inf} on the whitened, weighted gain L and whitened data
 alpha_time = alpha_data l1_ratio). ``tol`` is relative: tol_data = tol * ||b||_F^2.
 """
 
+
 import mne
 import numpy as np
 
 from .. import validation, whitening
+from .checks import (
+    check_mirror_alpha,
+    check_random,
+    check_solver_name,
+    check_sure_grid,
+    check_time_pca,
+)
 from .edge import check_objects, check_solver_options, whitened_data
 from .gain import prepare_sparse_gain
 from .objective import alpha_max
 from .reweighting import debias_scaling, irmxne
 from .solvers import mxne
+from .sure import sure_grid, sure_path
 from .tf import alpha_max_tf, tf_mxne
 
-__all__ = ["mixed_norm", "tf_mixed_norm"]
+__all__ = ["mixed_norm", "tf_mixed_norm", "as_source_estimate", "mxne_solver"]
+
+
+def _time_pca(b, time_pca):
+    """b = U s V^T (SVD, n_white x n_times); returns (U s, V^T), keeping ``time_pca``
+    components when it is an int (MNE's integer ``time_pca``), all of them when True."""
+    U, s, Vh = np.linalg.svd(b, full_matrices=False)
+    if not isinstance(time_pca, bool):
+        U, s, Vh = U[:, :time_pca], s[:time_pca], Vh[:time_pca]
+    return U * s, Vh
+
+
+def _sure_grid(grid):
+    """MNE's ``sure_alpha_grid``: "auto" (15 values from 100 % to 10 %) or percentages."""
+    return sure_grid() if isinstance(grid, str) else grid
+
+
+def _sure_rng(rng, random_state):
+    """MNE's random generator of SURE: ``random_state`` (legacy: an int seeds a RandomState)
+    if given, else ``rng`` (an int or None seeds np.random.default_rng)."""
+    if random_state is not None:
+        if isinstance(random_state, (np.random.RandomState, np.random.Generator)):
+            return random_state
+        return np.random.RandomState(random_state)
+    if isinstance(rng, np.random.RandomState):
+        return rng
+    return np.random.default_rng(rng)
+
+
+def mxne_solver(L, n_orient, unit, *, debias, n_mxne_iter=1, **options):
+    """solve(b, alpha_percent) -> (j, active): MxNE (irMxNE when n_mxne_iter > 1) at
+    alpha = alpha_percent * unit in data units, then debiasing (d >= 1 per location).
+
+    The solver of :func:`mixed_norm` (``unit`` = alpha_max / 100 of the data, ``options``:
+    active_set_size, maxit, tol in data units, dgap_freq), e.g. for
+    :func:`~minnorm_teach.sparse.sure.sure_path`.
+    """
+    def solve(b, alpha_percent):
+        if n_mxne_iter == 1:
+            sol = mxne(b, L, alpha_percent * unit, n_orient, **options)
+        else:
+            sol = irmxne(b, L, alpha_percent * unit, n_orient, n_mxne_iter=n_mxne_iter,
+                         unit=unit, **options)
+        j = sol.j
+        if debias and sol.active.any():
+            j = j * debias_scaling(b, L[:, sol.active], j, n_orient)[:, None]
+        return j, sol.active
+    return solve
 
 
 def _full_active(prep, active):
@@ -48,6 +104,17 @@ def _to_stc(j_Am, active, prep, tmin, tstep):
                               subject=src[0].get("subject_his_id"))
 
 
+def as_source_estimate(j, active, prep, *, tmin, tstep):
+    """The SourceEstimate (A·m) of a solver's result, as the mirrors return it.
+
+    ``j`` (n_active, n_times): the solver's rows (whitened, weighted units); ``active``: its
+    mask over the columns of ``prep.L`` (a :class:`~minnorm_teach.sparse.gain.SparseGain`).
+    j_Am = j sqrt(R) per dipole component; free/loose: ||(x, y, z)|| per location.
+    """
+    active = _full_active(prep, np.asarray(active, dtype=bool))
+    return _to_stc(j * prep.source_weighting[active][:, None], active, prep, tmin, tstep)
+
+
 def _residual(evoked, prep, j_Am, active):
     """evoked - P L_active j (the data minus the sources' field, projectors applied)."""
     residual = evoked.copy().pick(prep.ch_names)
@@ -59,52 +126,71 @@ def _residual(evoked, prep, j_Am, active):
     return residual
 
 
-def mixed_norm(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8, maxit=3000,
-               tol=1e-4, active_set_size=10, debias=True, time_pca=True, weights=None,
-               weights_min=0.0, n_mxne_iter=1, dgap_freq=10, return_residual=False,
-               check_units=True, use_cps=True):
-    """MxNE / irMxNE as ``mne.inverse_sparse.mixed_norm`` (same arguments and defaults).
+def mixed_norm(evoked, forward, noise_cov, alpha="sure", *, loose="auto", depth=0.8,
+               maxit=3000, tol=1e-4, active_set_size=10, debias=True, time_pca=True,
+               weights=None, weights_min=0.0, solver="auto", n_mxne_iter=1, dgap_freq=10,
+               return_residual=False, rank=None, sure_alpha_grid="auto", use_cps=True,
+               rng=None, random_state=None, check_units=True):
+    """MxNE / irMxNE as ``mne.inverse_sparse.mixed_norm``, MNE's defaults.
 
     1. L, W = prepare_sparse_gain(...);  b = W evoked.data
-    2. time_pca: b = U s from the SVD b = U s V^T (the L21 problem only sees b's row space)
-    3. alpha_data = alpha / 100 * alpha_max(L, b);  tol_data = tol * ||b||_F^2
-    4. j = MxNE(b, L, alpha_data) (n_mxne_iter > 1: irMxNE, unit = alpha_max / 100)
-    5. debias: j <- diag(d) j, d >= 1 refit per location;  time_pca: j <- j V^T
+    2. time_pca: b = U s from the SVD b = U s V^T (the L21 problem only sees b's row space;
+       an int keeps that many components)
+    3. alpha_max = ||L^T b||_{2,inf};  tol_data = tol * ||b||_F^2
+    4. alpha = "sure": the alpha of ``sure_alpha_grid`` (percent; "auto": 15 values from 100
+       to 10) with the smallest SURE (:func:`~minnorm_teach.sparse.sure.sure_path`, one
+       random direction drawn from ``rng``/``random_state``); else alpha / 100 * alpha_max
+    5. j = MxNE(b, L, alpha) (n_mxne_iter > 1: irMxNE, unit = alpha_max / 100);
+       debias: j <- diag(d) j, d >= 1 refit per location;  time_pca: j <- j V^T
     6. j_Am = j * source_weighting (A·m); SourceEstimate (free/loose: norm over x, y, z)
 
-    Not supported: ``alpha="sure"``, several evokeds, ``return_as_dipoles``, ``pick_ori``.
     Returns ``stc`` or, with ``return_residual``, ``(stc, residual)`` as MNE does.
     ``check_units``: refuse data whose whitened variance is orders of magnitude away from 1
-    (see :func:`minnorm_teach.apply_inverse`). ``use_cps``: patch-average normals (True, what
-    MNE always uses) or vertex normals, see :func:`~minnorm_teach.sparse.gain.oriented_lead_field`.
+    (see :func:`minnorm_teach.apply_inverse`). Arguments as MNE's, with these differences:
+
+    - ``solver``: every value ("auto", "cd", "bcd") runs block coordinate descent; MNE's
+      "auto" picks scikit-learn's coordinate descent ("cd") for a fixed orientation. Both
+      solve the same problem, so results agree to the tolerance, not to round-off.
+    - debiasing solves its box-constrained least squares exactly; MNE's ``compute_bias``
+      stops its FISTA when no scale changes by more than 1e-6 (see
+      :func:`~minnorm_teach.sparse.reweighting.debias_scaling`).
+    - ``alpha=0`` is refused (no penalty: see :func:`minnorm_teach.validation.check_alpha_percent`);
+      ``alpha="sure"`` with ``n_mxne_iter > 1`` (SURE for irMxNE) is refused;
+      ``random_state=None`` counts as not given (in MNE an explicit None draws from NumPy's
+      global RandomState).
+    - not supported: several evokeds, ``return_as_dipoles``, ``pick_ori``, ``verbose``.
+    - ``use_cps`` and ``check_units`` are extra arguments (MNE's sparse solvers always use
+      the patch normals): see :func:`~minnorm_teach.sparse.gain.oriented_lead_field`.
     """
     loose, depth = check_objects(evoked, forward, noise_cov, loose, depth, dict(
-        debias=debias, time_pca=time_pca, return_residual=return_residual))
-    alpha = validation.check_alpha_percent(alpha)
+        debias=debias, return_residual=return_residual))
+    n_mxne_iter = validation.check_n_mxne_iter(n_mxne_iter)
+    alpha = check_mirror_alpha(alpha, n_mxne_iter)
+    sure_alpha_grid = check_sure_grid(sure_alpha_grid, alpha)
+    check_solver_name(solver)
+    time_pca = check_time_pca(time_pca)
+    check_random(rng, random_state)
     maxit, tol, active_set_size, dgap_freq, weights_min = check_solver_options(
         maxit, tol, active_set_size, dgap_freq, weights_min)
-    n_mxne_iter = validation.check_n_mxne_iter(n_mxne_iter)
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
                                weights=weights, weights_min=weights_min,
-                               use_cps=validation.check_bool(use_cps, "use_cps"))  # 1.
+                               use_cps=validation.check_bool(use_cps, "use_cps"),
+                               rank=rank)                                       # 1.
     L, n_orient = prep.L, prep.n_orient
     b = whitened_data(evoked, prep, check_units=check_units)
     if time_pca:                                                                # 2.
-        U, s, Vh = np.linalg.svd(b, full_matrices=False)
-        b = U * s
+        b, Vh = _time_pca(b, time_pca)
     a_max = alpha_max(L, b, n_orient)                                           # 3.
-    alpha_data = alpha / 100.0 * a_max
-    tol_data = tol * float(np.sum(b**2))
-    if n_mxne_iter == 1:                                                        # 4.
-        sol = mxne(b, L, alpha_data, n_orient, active_set_size=active_set_size, maxit=maxit,
-                   tol=tol_data, dgap_freq=dgap_freq)
+    solve = mxne_solver(L, n_orient, a_max / 100.0, debias=debias,
+                         n_mxne_iter=n_mxne_iter, active_set_size=active_set_size,
+                         maxit=maxit, tol=tol * float(np.sum(b**2)), dgap_freq=dgap_freq)
+    if alpha == "sure":                                                         # 4.
+        grid = _sure_grid(sure_alpha_grid)
+        delta = _sure_rng(rng, random_state).standard_normal(b.shape)
+        path = sure_path(b, L, solve, alphas=grid, delta=delta, n_orient=n_orient)
+        j, active = path.j, path.active
     else:
-        sol = irmxne(b, L, alpha_data, n_orient, n_mxne_iter=n_mxne_iter, unit=a_max / 100.0,
-                     active_set_size=active_set_size, maxit=maxit, tol=tol_data,
-                     dgap_freq=dgap_freq)
-    j, active = sol.j, sol.active
-    if debias and active.any():                                                 # 5.
-        j = j * debias_scaling(b, L[:, active], j, n_orient)[:, None]
+        j, active = solve(b, alpha)                                             # 5.
     if time_pca:
         j = j @ Vh
     active = _full_active(prep, active)
@@ -130,10 +216,11 @@ def _window_edges(data, sfreq, window):
 
 
 def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=3000,
-                  tol=1e-4, weights=None, weights_min=0.0, debias=True, wsize=64, tstep=4,
-                  window=0.02, return_residual=False, alpha=None, l1_ratio=None,
-                  active_set_size=10, dgap_freq=10, check_units=True, use_cps=True):
-    """TF-MxNE as ``mne.inverse_sparse.tf_mixed_norm`` (same arguments and defaults).
+                  tol=1e-4, weights=None, weights_min=0.0, pca=True, debias=True, wsize=64,
+                  tstep=4, window=0.02, return_residual=False, alpha=None, l1_ratio=None,
+                  active_set_size=10, dgap_freq=10, rank=None, check_units=True,
+                  use_cps=True):
+    """TF-MxNE as ``mne.inverse_sparse.tf_mixed_norm``, MNE's defaults.
 
     1. L, W = prepare_sparse_gain(...);  data tapered at both ends (``window`` s);
        b = W evoked.data
@@ -142,12 +229,15 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
     4. Z = TF-MxNE(b, L); j = Z Phi^H; debias; j_Am = j * source_weighting
 
     ``alpha`` and ``l1_ratio`` are keyword arguments defaulting to None as in MNE, where None
-    fails; here too, with a clear message. ``check_units``, ``use_cps``: as in
-    :func:`mixed_norm`.
-    Not supported: several dictionaries, n_tfmxne_iter > 1, return_as_dipoles, pick_ori.
+    fails; here too, with a clear message. Arguments as MNE's, with these differences:
+
+    - debiasing is exact (as in :func:`mixed_norm`); ``alpha=0`` is refused;
+    - not supported: several dictionaries (a list of ``wsize``/``tstep``),
+      ``n_tfmxne_iter > 1`` (irTF-MxNE), ``return_as_dipoles``, ``pick_ori``, ``verbose``;
+    - ``use_cps`` and ``check_units`` are extra arguments, as in :func:`mixed_norm`.
     """
     loose, depth = check_objects(evoked, forward, noise_cov, loose, depth, dict(
-        debias=debias, return_residual=return_residual))
+        debias=debias, return_residual=return_residual, pca=pca))
     alpha = validation.check_alpha_percent(alpha, hint="tf_mixed_norm needs alpha (percent "
                                                        "of alpha_max), as in MNE")
     l1_ratio = validation.check_l1_ratio(l1_ratio)
@@ -159,7 +249,8 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
     window = validation.check_taper(window, sfreq, len(evoked.times))
     prep = prepare_sparse_gain(forward, evoked.info, noise_cov, loose=loose, depth=depth,
                                weights=weights, weights_min=weights_min,
-                               use_cps=validation.check_bool(use_cps, "use_cps"))  # 1.
+                               use_cps=validation.check_bool(use_cps, "use_cps"),
+                               rank=rank, pca=pca)                              # 1.
     L, n_orient = prep.L, prep.n_orient
     windowed = evoked.copy()
     if window is not None:

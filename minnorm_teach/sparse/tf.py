@@ -60,6 +60,12 @@ def epsilon_norm(Y, l1_ratio, counts):
     (rho^2 K - (1 - rho)^2) nu^2 - 2 rho S1 nu + S2 = 0, K = sum c, S1 = sum c y, S2 = sum c y^2,
     and entry k is above the threshold iff h_k = sum_{i<=k} c_i (y_i - y_k)^2
     - ((1 - rho)/rho)^2 y_k^2 <= 0. Y is (n_rows, n_coefs) or (n_coefs,); returns (n_rows,).
+
+    MNE's ``norm_epsilon`` returns max(y) when one entry alone exceeds rho max(y), which is
+    wrong when that entry is counted twice (a frequency other than 0 and wsize/2): then the
+    norm is y_max sqrt(2) / ((1 - rho) + rho sqrt(2)). Its weighted form (``w_time``, for
+    irTF-MxNE) is often not the weighted dual norm and can raise IndexError; the measurements
+    are in tests/test_sparse.py.
     """
     Y = np.atleast_2d(Y)
     if l1_ratio == 0.0:

@@ -15,7 +15,9 @@ never on it.
 - :mod:`.curves`   :func:`plot_spectrum`, :func:`plot_filter_factors`, :func:`plot_l_curve`,
                    :func:`plot_picard`, :func:`plot_time_courses`,
                    :func:`plot_metric_distributions`
-- :mod:`.sparse`   :func:`plot_gap_history`, :func:`plot_penalty_majorant`, :func:`plot_tf_map`
+- :mod:`.sparse`   :func:`plot_gap_history`, :func:`plot_penalty_majorant`, :func:`plot_tf_map`,
+                   :func:`plot_sparse_time_courses`, :func:`plot_sure_path`,
+                   :func:`dilate_sparse_map`
 - :mod:`.colours`  the colour-scale rules shared by the cortex maps; :mod:`.style` sizes,
                    fonts and :func:`legend_outside`
 
@@ -34,7 +36,14 @@ from .curves import (
     plot_time_courses,
 )
 from .sensors import plot_field, plot_sensor_layout
-from .sparse import plot_gap_history, plot_penalty_majorant, plot_tf_map
+from .sparse import (
+    dilate_sparse_map,
+    plot_gap_history,
+    plot_penalty_majorant,
+    plot_sparse_time_courses,
+    plot_sure_path,
+    plot_tf_map,
+)
 from .style import FIGURE_WIDTH, FONT_SIZE, legend_outside
 
 __all__ = ["HEMIS", "plot_source_map", "plot_point_spreads", "source_values_on_surface",
@@ -42,7 +51,8 @@ __all__ = ["HEMIS", "plot_source_map", "plot_point_spreads", "source_values_on_s
            "plot_sensor_layout", "plot_field", "plot_spectrum", "plot_filter_factors",
            "plot_l_curve", "plot_picard", "plot_time_courses", "plot_metric_distributions",
            "plot_gap_history", "plot_penalty_majorant", "plot_tf_map", "FIGURE_WIDTH",
-           "FONT_SIZE", "legend_outside"]
+           "FONT_SIZE", "legend_outside", "plot_sparse_time_courses", "plot_sure_path",
+           "dilate_sparse_map"]
 
 from .resolution import plot_depth_shifts  # noqa: E402  (chapter 09)
 
