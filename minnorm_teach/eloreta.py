@@ -16,13 +16,15 @@ S = L R L^T = B B^T (B = L F, F a factor of R: F F^T = R) is an n_channels x n_c
 (one symmetric product), its eigendecomposition S = Q diag(e) Q^T gives
 N = Q diag(1 / (e + lambda2)) Q^T, and the blocks L_k^T N L_k = Z_k^T Z_k come from one more
 product, Z = diag(1/sqrt(e + lambda2)) Q^T L. These two products are the whole cost of an
-iteration. The final SVD of A = L R^{1/2} is :func:`minnorm_teach.linalg.svd_from_gram`'s
+iteration (with every row kept, the first is a triangular product, :func:`_noise_weighted`).
+The final SVD of A = L R^{1/2} is :func:`minnorm_teach.linalg.svd_from_gram`'s
 route.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import blas, cholesky, solve_triangular
 
 from . import linalg, validation
 from .kernel import Kernel, scale_to_nave
@@ -98,14 +100,22 @@ def _model_covariance(G_t, R, F, rank):
     return S / c, R / c, F / np.sqrt(c)
 
 
-def _noise_weighted(G_t, S, rank, lambda2):
-    """Z_t[k] = (diag(1/sqrt(e + lambda2)) Q^T G_k)^T for the model covariance S = Q diag(e) Q^T.
+def _noise_weighted(G_t, S, rank, lambda2, G_f=None):
+    """Z_t[k] = (N^{1/2} G_k)^T, so that G_k^T N G_k = Z_t[k] Z_t[k]^T, N = (S + lambda2 I)^+.
 
-    Then G_k^T N G_k = Z_t[k] Z_t[k]^T with N = Q diag(1/(e + lambda2)) Q^T on the top
-    ``rank`` eigenvectors (components with e = 0 left out): MNE's stabilised inverse of the
-    model covariance.
+    N is MNE's stabilised inverse of the model covariance S = Q diag(e) Q^T:
+    Q diag(1/(e + lambda2)) Q^T on the top ``rank`` eigenvectors (e = 0 left out), and
+    N^{1/2} = diag(1/sqrt(e + lambda2)) Q^T. When every row counts (rank = n_channels) and
+    lambda2 > 0, N = (S + lambda2 I)^{-1} = C^{-T} C^{-1} with the Cholesky factor
+    S + lambda2 I = C C^T, so C^{-1} serves as N^{1/2}: a triangular product (BLAS trmm, half
+    the work of the product with Q) on ``G_f``, the rows G_k stored column-major once.
     """
     n_sources, n_orient, n_channels = G_t.shape
+    if G_f is not None and rank == n_channels and lambda2 > 0:
+        C = cholesky(S + lambda2 * np.eye(n_channels), lower=True)
+        C_inv = solve_triangular(C, np.eye(n_channels), lower=True)
+        Z = blas.dtrmm(1.0, C_inv, G_f, side=1, lower=1, trans_a=1)   # rows (C^-1 G_k)^T
+        return np.ascontiguousarray(Z).reshape(n_sources, n_orient, -1)
     e, Q = np.linalg.eigh(S)
     e = np.abs(e)
     top = np.argsort(e)[::-1][:rank]
@@ -114,12 +124,12 @@ def _noise_weighted(G_t, S, rank, lambda2):
     return (G_t.reshape(-1, n_channels) @ (Q * scale)).reshape(n_sources, n_orient, -1)
 
 
-def _eloreta_step(G_t, S, D, rank, lambda2, force_equal):
+def _eloreta_step(G_t, S, D, rank, lambda2, force_equal, G_f=None):
     """R_k = D_k (G_k^T N G_k)^{-1/2} D_k (the prior std D re-applied) and a factor F_k F_k^T = R_k.
 
     force_equal: R_k = D_k^2 / mean(sqrt(eig(G_k^T N G_k))), one weight for the location.
     """
-    Z_t = _noise_weighted(G_t, S, rank, lambda2)
+    Z_t = _noise_weighted(G_t, S, rank, lambda2, G_f)
     inv_sqrt, inv_fourth, root_eig = _inverse_roots(Z_t @ Z_t.swapaxes(-2, -1))
     if force_equal:
         weight = 1.0 / root_eig.mean(axis=-1)
@@ -199,13 +209,14 @@ def eloreta_weights(L_w, *, n_orient, rank, lambda2, orient_prior=None, eps=1e-6
     n_channels, n_dipoles = L_w.shape
     D = std.reshape(-1, n_orient)
     G_t = _by_location(L_w * std, n_orient)
+    G_f = np.asfortranarray(G_t.reshape(-1, n_channels))       # for _noise_weighted's trmm
     R, F = _diagonal(D ** 2), _diagonal(D)                                        # step 1
     S, R, F = _model_covariance(G_t, R, F, rank)                                  # step 2
     n_iter, delta, converged = 0, np.inf, False
     while n_iter < max_iter and not converged:                                    # steps 3-5
         n_iter += 1
         R_old = R
-        R, F = _eloreta_step(G_t, S, D, rank, lambda2, force_equal)
+        R, F = _eloreta_step(G_t, S, D, rank, lambda2, force_equal, G_f)
         S, R, F = _model_covariance(G_t, R, F, rank)
         delta = np.linalg.norm(R - R_old) / np.linalg.norm(R_old)
         converged = delta < eps
