@@ -8,9 +8,10 @@ solvers ignore nave, the noise of an average does not).
 
 import numpy as np
 
-from .. import validation
+from .. import validation, whitening
 
-__all__ = ["SPARSE_DEPTH", "check_objects", "check_solver_options", "whitened_data"]
+__all__ = ["SPARSE_DEPTH", "check_objects", "check_solver_options", "whitened_data",
+           "residual_evoked"]
 
 #: The depth options the sparse gain implements (MNE's depth_sparse defaults).
 SPARSE_DEPTH = {"limit": (None,), "limit_depth_chs": ("whiten",), "combine_xyz": ("fro",),
@@ -51,3 +52,15 @@ def whitened_data(evoked, prep, data=None, *, check_units=True):
                                                            low_open=True),
                                 enabled=validation.check_bool(check_units, "check_units"))
     return prep.W @ (b if data is None else np.asarray(data)[rows])
+
+
+def residual_evoked(evoked, prep, j_Am, active):
+    """evoked - P L_active j: the data minus the active sources' field (in A·m, ``j_Am``), with
+    the evoked's active projectors P applied; what MNE's ``return_residual=True`` returns."""
+    residual = evoked.copy().pick(prep.ch_names)
+    predicted = prep.lead_field[:, active] @ j_Am
+    projs = [p for p in residual.info["projs"] if p["active"]]
+    if projs:
+        predicted = whitening.projector(projs, prep.ch_names)[0] @ predicted
+    residual.data = residual.data - predicted
+    return residual

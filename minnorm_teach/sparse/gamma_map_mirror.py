@@ -15,9 +15,9 @@ there, so alpha = 1 / nave is the model's own value (MNE's example uses 0.5 on 5
 import mne
 import numpy as np
 
-from .. import validation, whitening
+from .. import validation
 from ..validation.errors import shown
-from .edge import check_objects, whitened_data
+from .edge import check_objects, residual_evoked, whitened_data
 from .gain import prepare_sparse_gain
 from .gamma_map import gamma_map_solver, gamma_scale
 
@@ -37,17 +37,6 @@ def _sparse_stc(j_Am, active, n_orient, src, tmin, tstep):
                 src[1]["vertno"][locations[locations >= n_lh] - n_lh]]
     return mne.SourceEstimate(data, vertices, tmin=tmin, tstep=tstep,
                               subject=src[0].get("subject_his_id"))
-
-
-def _residual(evoked, prep, j_Am, active):
-    """evoked - P L j: the data minus the sources' field, with the evoked's active projectors."""
-    residual = evoked.copy().pick(prep.ch_names)
-    predicted = prep.lead_field[:, active] @ j_Am
-    projs = [p for p in residual.info["projs"] if p["active"]]
-    if projs:
-        predicted = whitening.projector(projs, prep.ch_names)[0] @ predicted
-    residual.data = residual.data - predicted
-    return residual
 
 
 def gamma_map(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8,
@@ -86,5 +75,5 @@ def gamma_map(evoked, forward, noise_cov, alpha, *, loose="auto", depth=0.8,
     stc = _sparse_stc(j_Am, sol.active, prep.n_orient, forward["src"], evoked.times[0],
                       1.0 / evoked.info["sfreq"])
     if return_residual:
-        return stc, _residual(evoked, prep, j_Am, sol.active)
+        return stc, residual_evoked(evoked, prep, j_Am, sol.active)
     return stc

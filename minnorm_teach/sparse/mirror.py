@@ -14,7 +14,7 @@ alpha_time = alpha_data l1_ratio). ``tol`` is relative: tol_data = tol * ||b||_F
 import mne
 import numpy as np
 
-from .. import validation, whitening
+from .. import validation
 from .checks import (
     check_mirror_alpha,
     check_random,
@@ -22,7 +22,7 @@ from .checks import (
     check_sure_grid,
     check_time_pca,
 )
-from .edge import check_objects, check_solver_options, whitened_data
+from .edge import check_objects, check_solver_options, residual_evoked, whitened_data
 from .gain import prepare_sparse_gain
 from .objective import alpha_max
 from .reweighting import debias_scaling, irmxne
@@ -115,17 +115,6 @@ def as_source_estimate(j, active, prep, *, tmin, tstep):
     return _to_stc(j * prep.source_weighting[active][:, None], active, prep, tmin, tstep)
 
 
-def _residual(evoked, prep, j_Am, active):
-    """evoked - P L_active j (the data minus the sources' field, projectors applied)."""
-    residual = evoked.copy().pick(prep.ch_names)
-    predicted = prep.lead_field[:, active] @ j_Am
-    projs = [p for p in residual.info["projs"] if p["active"]]
-    if projs:
-        predicted = whitening.projector(projs, prep.ch_names)[0] @ predicted
-    residual.data = residual.data - predicted
-    return residual
-
-
 def mixed_norm(evoked, forward, noise_cov, alpha="sure", *, loose="auto", depth=0.8,
                maxit=3000, tol=1e-4, active_set_size=10, debias=True, time_pca=True,
                weights=None, weights_min=0.0, solver="auto", n_mxne_iter=1, dgap_freq=10,
@@ -200,7 +189,7 @@ def mixed_norm(evoked, forward, noise_cov, alpha="sure", *, loose="auto", depth=
     tstep = 1.0 / evoked.info["sfreq"]
     stc = _to_stc(j_Am, active, prep, evoked.times[0], tstep)
     if return_residual:
-        return stc, _residual(evoked, prep, j_Am, active)
+        return stc, residual_evoked(evoked, prep, j_Am, active)
     return stc
 
 
@@ -275,5 +264,5 @@ def tf_mixed_norm(evoked, forward, noise_cov, *, loose="auto", depth=0.8, maxit=
     j_Am = j * prep.source_weighting[active][:, None]
     stc = _to_stc(j_Am, active, prep, evoked.times[0], 1.0 / sfreq)
     if return_residual:
-        return stc, _residual(windowed, prep, j_Am, active)
+        return stc, residual_evoked(windowed, prep, j_Am, active)
     return stc
